@@ -163,16 +163,23 @@ describe("both scripts", () => {
   });
 
   // CI installs shellcheck (.ci/run), so there the check always runs; elsewhere it runs when installed.
-  const shellcheckAvailable = spawnSync("shellcheck", ["--version"]).status === 0 || process.env.CI === "true";
-  it.skipIf(!shellcheckAvailable).each([provisionScript, cleanupScript, labCommandsScript])("%s passes shellcheck", (script) => {
-    const result = spawnSync("shellcheck", ["-x", script], { encoding: "utf8" });
-    expect(result.stdout).toBe("");
-    expect(result.status).toBe(0);
-  });
+  const shellcheckAvailable =
+    spawnSync("shellcheck", ["--version"]).status === 0 || process.env.CI === "true";
+  it.skipIf(!shellcheckAvailable).each([provisionScript, cleanupScript, labCommandsScript])(
+    "%s passes shellcheck",
+    (script) => {
+      const result = spawnSync("shellcheck", ["-x", script], { encoding: "utf8" });
+      expect(result.stdout).toBe("");
+      expect(result.status).toBe(0);
+    },
+  );
 
-  it.each([provisionScript, cleanupScript])("%s runs every az command through the shared helpers", (script) => {
-    expect(readFileSync(script, "utf8")).toContain('/lib/lab-commands.sh"');
-  });
+  it.each([provisionScript, cleanupScript])(
+    "%s runs every az command through the shared helpers",
+    (script) => {
+      expect(readFileSync(script, "utf8")).toContain('/lib/lab-commands.sh"');
+    },
+  );
 
   it.each([provisionScript, cleanupScript])(
     "%s --help prints the usage and exits 0 without calling az",
