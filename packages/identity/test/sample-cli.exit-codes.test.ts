@@ -1,0 +1,72 @@
+// A sample's exit: 0 on success, 2 for usage errors, 1 for the rest; one explanation on stderr and no stack trace
+// unless asked for. Run as real processes.
+import { describe, expect, it } from "vitest";
+import { runScript } from "./support/child-process.ts";
+
+describe("a sample ending with exitWithError", () => {
+  it("exits 0 when main() succeeds", async () => {
+    const run = await runScript("sample.ts");
+    expect(run).toMatchObject({ exitCode: 0, stdout: "done\n", stderr: "" });
+  });
+
+  it("exits 2 with the message of a UsageError, and no stack trace", async () => {
+    const run = await runScript("sample.ts", { args: ["--fail", "usage"] });
+    expect(run).toMatchObject({
+      exitCode: 2,
+      stderr: "Missing resource group: pass --resource-group or set AZURE_RESOURCE_GROUP.\n",
+    });
+  });
+
+  it("exits 1 with the explanation of an Azure error, and no stack trace", async () => {
+    const run = await runScript("sample.ts", { args: ["--fail", "azure"] });
+    expect(run).toMatchObject({
+      exitCode: 1,
+      stderr: "Resource group 'rg' could not be found. (ResourceGroupNotFound, HTTP 404)\n",
+    });
+  });
+
+  it("exits 1 for any other error", async () => {
+    const run = await runScript("sample.ts", { args: ["--fail", "plain"] });
+    expect(run).toMatchObject({ exitCode: 1, stderr: "Something else broke.\n" });
+  });
+
+  it("adds the stack trace with --verbose", async () => {
+    const run = await runScript("sample.ts", { args: ["--fail", "plain", "--verbose"] });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^Something else broke\.\n\nError: Something else broke\.\n {4}at main \(/);
+  });
+
+  it("adds the stack trace when MSI_SAMPLES_VERBOSE or DEBUG is set", async () => {
+    for (const env of [{ MSI_SAMPLES_VERBOSE: "1" }, { DEBUG: "*" }]) {
+      const run = await runScript("sample.ts", { args: ["--fail", "azure"], env });
+      expect(run.stderr, JSON.stringify(env)).toContain("\n    at ");
+    }
+  });
+
+  it("exits 2 naming an unknown flag", async () => {
+    const run = await runScript("sample.ts", { args: ["--resource-grup", "rg"] });
+    expect(run).toMatchObject({
+      exitCode: 2,
+      stderr: "Unknown option --resource-grup. Run with --help to see the options.\n",
+    });
+  });
+
+  it("exits 2 naming a flag without its value", async () => {
+    const run = await runScript("sample.ts", { args: ["--resource-group"] });
+    expect(run).toMatchObject({
+      exitCode: 2,
+      stderr: "Option --resource-group needs a value. Run with --help to see the options.\n",
+    });
+  });
+
+  it("prints the usage for --help and -h, and exits 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const run = await runScript("sample.ts", { args: [flag, "--fail", "plain"] });
+      expect(run, flag).toMatchObject({
+        exitCode: 0,
+        stdout: "Usage: sample [--resource-group <name>] [--fail usage|azure|plain] [--wait] [--verbose]\n",
+        stderr: "",
+      });
+    }
+  });
+});
