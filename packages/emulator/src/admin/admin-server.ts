@@ -1,0 +1,149 @@
+// The admin endpoint, on its own loopback-only port (never reachable through the proxy): the request log, faults on
+// and off, the world state (secret values redacted), health and the environment.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import FindMyWay from "find-my-way";
+import { type FaultController, faultsSchema } from "../faults/faults.ts";
+import { type Reply, sendReply } from "../http/reply.ts";
+import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
+import type { RequestLog } from "../log/request-log.ts";
+import type { WorldSnapshot, WorldState } from "../state/world-state.ts";
+
+export interface AdminServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+type AdminHandler = (request: IncomingMessage, url: URL, body: Buffer) => Reply;
+
+/** The world as the admin endpoint shows it: secret values never leave the emulator this way. */
+export function redactedSnapshot(world: WorldState): WorldSnapshot {
+  const snapshot = world.snapshot();
+  for (const vault of snapshot.scenario.keyVaults)
+    for (const secret of vault.secrets) secret.value = "REDACTED";
+  const redactDeep = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(redactDeep);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          k === "value" && typeof v === "string" ? "REDACTED" : redactDeep(v),
+        ]),
+      );
+    }
+    return value;
+  };
+  snapshot.namespaces = redactDeep(snapshot.namespaces) as Record<string, unknown>;
+  return snapshot;
+}
+
+export async function startAdminServer(options: {
+  port: number;
+  log: RequestLog;
+  faults: FaultController;
+  world: WorldState;
+  info: () => Record<string, unknown>;
+}): Promise<AdminServer> {
+  const router = FindMyWay({ caseSensitive: false, ignoreTrailingSlash: true });
+  const routes = new Map<string, AdminHandler>();
+  const on = (method: "GET" | "PUT" | "DELETE", path: string, handler: AdminHandler) => {
+    const key = `${method} ${path}`;
+    routes.set(key, handler);
+    router.on(method, path, () => key);
+  };
+
+  on("GET", "/health", () => ({ status: 200, body: { status: "ok", ...options.info() } }));
+  on("GET", "/requests", (_request, url) => ({
+    status: 200,
+    body: { requests: options.log.list(Number(url.searchParams.get("since") ?? 0)) },
+  }));
+  on("DELETE", "/requests", () => {
+    options.log.clear();
+    return { status: 204 };
+  });
+  on("GET", "/faults", () => ({ status: 200, body: options.faults.describe() }));
+  on("PUT", "/faults", (_request, _url, body) => {
+    let json: unknown;
+    try {
+      json = body.length ? JSON.parse(body.toString("utf8")) : {};
+    } catch (error) {
+      return {
+        status: 400,
+        body: { error: { code: "InvalidRequestContent", message: (error as Error).message } },
+      };
+    }
+    const parsed = faultsSchema.safeParse(json);
+    if (!parsed.success) {
+      const message = parsed.error.issues
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
+      return { status: 400, body: { error: { code: "InvalidFaults", message } } };
+    }
+    options.faults.set(parsed.data);
+    return { status: 200, body: options.faults.describe() };
+  });
+  on("DELETE", "/faults", () => {
+    options.faults.clear();
+    return { status: 204 };
+  });
+  on("GET", "/state", () => ({ status: 200, body: redactedSnapshot(options.world) }));
+
+  const server = http.createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    let reply: Reply;
+    try {
+      const remote = request.socket.remoteAddress ?? "";
+      if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+        reply = {
+          status: 403,
+          body: {
+            error: { code: "Forbidden", message: "The admin endpoint answers loopback clients only." },
+          },
+        };
+      } else {
+        const url = new URL(request.url ?? "/", "http://admin.local");
+        const match = router.find((request.method ?? "GET") as "GET", url.pathname);
+        const handler = match ? routes.get((match.handler as () => string)()) : undefined;
+        if (!handler) {
+          reply = {
+            status: 404,
+            body: {
+              error: { code: "NotFound", message: `No admin endpoint ${request.method} ${url.pathname}` },
+            },
+          };
+        } else {
+          const body = await readRequestBody(request, 64 * 1024);
+          reply = handler(request, url, body);
+        }
+      }
+    } catch (error) {
+      reply =
+        error instanceof BodyTooLargeError
+          ? { status: 413, body: { error: { code: "RequestEntityTooLarge", message: error.message } } }
+          : {
+              status: 500,
+              body: { error: { code: "InternalServerError", message: (error as Error).message } },
+            };
+    }
+    sendReply(response, reply, request.method);
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

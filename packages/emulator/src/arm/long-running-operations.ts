@@ -1,0 +1,180 @@
+// Long-running operations (ARM async pattern): a 201/202 with Location and/or Azure-AsyncOperation, a status the
+// client polls, and the work done when the operation completes. Any provider can start one.
+// Protocol: azure-rest-api-specs documentation/Azure-RM-API-Guidelines (async operations) and the SDK's poller
+// (Azure-AsyncOperation wins over Location; the first poll is immediate; Retry-After sets the interval).
+import { randomUUID } from "node:crypto";
+import type { ArmErrorDetail } from "../errors/arm.ts";
+import type { Reply } from "../http/reply.ts";
+
+export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
+
+/** What the work returns: nothing (success), a final body for Location polling, or ARM's error. */
+export interface OperationOutcome {
+  error?: ArmErrorDetail;
+  /** HTTP status of a failed Location poll (default 400 for client errors, as ARM does for a failed deployment). */
+  errorStatus?: number;
+  /** Body of the final 200 on the Location URL (e.g. a created resource); none for deletes. */
+  result?: unknown;
+}
+
+export interface OperationRecord {
+  id: string;
+  subscriptionId: string;
+  /** For the Azure-AsyncOperation URL: the provider namespace and region that "own" the operation. */
+  providerNamespace: string;
+  location: string;
+  status: OperationStatus;
+  startTime: string;
+  endTime?: string;
+  outcome?: OperationOutcome;
+  completesAt: number;
+}
+
+export interface StartOperationOptions {
+  subscriptionId: string;
+  providerNamespace?: string;
+  location?: string;
+  /** The work; runs when the operation completes (at once when latency is "instant"). */
+  run: () => Promise<OperationOutcome | undefined> | OperationOutcome | undefined;
+  /** How long a "realistic" operation stays InProgress; default 3 s. */
+  realisticDurationMs?: number;
+}
+
+export class LongRunningOperations {
+  readonly #operations = new Map<string, OperationRecord>();
+  readonly #work = new Map<string, StartOperationOptions["run"]>();
+  readonly #settling = new Map<string, Promise<void>>();
+  readonly #latency: () => "instant" | "realistic";
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(latency: () => "instant" | "realistic") {
+    this.#latency = latency;
+  }
+
+  /**
+   * Starts an operation. With instant latency the work is done (and persisted by it) before this resolves, so the
+   * change is acknowledged with the 202; otherwise it completes after a few seconds, or at the first poll after that.
+   */
+  async start(options: StartOperationOptions): Promise<OperationRecord> {
+    const instant = this.#latency() === "instant";
+    const record: OperationRecord = {
+      id: randomUUID(),
+      subscriptionId: options.subscriptionId,
+      providerNamespace: options.providerNamespace ?? "Microsoft.Resources",
+      location: options.location ?? "westus2",
+      status: "InProgress",
+      startTime: new Date().toISOString(),
+      completesAt: Date.now() + (instant ? 0 : (options.realisticDurationMs ?? 3000)),
+    };
+    this.#operations.set(record.id, record);
+    this.#work.set(record.id, options.run);
+    if (instant) {
+      await this.#settle(record);
+    } else {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        void this.#settle(record);
+      }, record.completesAt - Date.now());
+      timer.unref();
+      this.#timers.add(timer);
+    }
+    return record;
+  }
+
+  /** The operation's current state, completing it first if it is due. */
+  async poll(id: string): Promise<OperationRecord | undefined> {
+    const record = this.#operations.get(id);
+    if (record && record.status === "InProgress" && Date.now() >= record.completesAt)
+      await this.#settle(record);
+    return record;
+  }
+
+  /** Seconds a client should wait between polls: 1 for realistic operations (demos show progress), none when instant. */
+  retryAfterSeconds(): number {
+    return this.#latency() === "instant" ? 0 : 1;
+  }
+
+  /** The Location URL (GET returns 202 while running, then the final result). */
+  locationUrl(baseUrl: string, record: OperationRecord, apiVersion: string): string {
+    return `${baseUrl}/subscriptions/${record.subscriptionId}/operationresults/${record.id}?api-version=${encodeURIComponent(apiVersion)}`;
+  }
+
+  /** The Azure-AsyncOperation URL (GET returns `{ status }` until Succeeded/Failed/Canceled). */
+  asyncOperationUrl(baseUrl: string, record: OperationRecord, apiVersion: string): string {
+    return `${baseUrl}/subscriptions/${record.subscriptionId}/providers/${record.providerNamespace}/locations/${record.location}/operationStatuses/${record.id}?api-version=${encodeURIComponent(apiVersion)}`;
+  }
+
+  /**
+   * The answer that starts a long-running operation: `status` (202 for deletes and actions, 201/200 for a PUT that
+   * returns the resource), a Location and/or Azure-AsyncOperation header, Retry-After, and an optional body.
+   */
+  acceptedReply(
+    record: OperationRecord,
+    options: {
+      baseUrl: string;
+      apiVersion: string;
+      status?: number;
+      location?: boolean;
+      asyncOperation?: boolean;
+      body?: unknown;
+    },
+  ): Reply {
+    const headers: Record<string, string> = {};
+    if (options.location ?? true)
+      headers.location = this.locationUrl(options.baseUrl, record, options.apiVersion);
+    if (options.asyncOperation)
+      headers["azure-asyncoperation"] = this.asyncOperationUrl(options.baseUrl, record, options.apiVersion);
+    const retryAfter = this.retryAfterSeconds();
+    // ARM sends Retry-After with every accepted operation; 0 is ignored by the SDK, which then polls at once.
+    headers["retry-after"] = String(retryAfter);
+    return {
+      status: options.status ?? 202,
+      headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    };
+  }
+
+  /** The body of an Azure-AsyncOperation status GET. */
+  statusBody(record: OperationRecord, baseUrl: string, apiVersion: string): Record<string, unknown> {
+    const url = new URL(this.asyncOperationUrl(baseUrl, record, apiVersion));
+    return {
+      id: url.pathname,
+      name: record.id,
+      status: record.status,
+      startTime: record.startTime,
+      ...(record.endTime ? { endTime: record.endTime } : {}),
+      ...(record.status === "InProgress" ? { percentComplete: 50 } : {}),
+      ...(record.outcome?.error ? { error: record.outcome.error } : {}),
+    };
+  }
+
+  /** Stops timers (emulator shutdown). */
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #settle(record: OperationRecord): Promise<void> {
+    let settling = this.#settling.get(record.id);
+    if (!settling) {
+      settling = (async () => {
+        const work = this.#work.get(record.id);
+        this.#work.delete(record.id);
+        let outcome: OperationOutcome | undefined;
+        try {
+          outcome = (await work?.()) ?? undefined;
+        } catch (error) {
+          outcome = {
+            error: { code: "InternalServerError", message: (error as Error).message },
+            errorStatus: 500,
+          };
+        }
+        record.outcome = outcome ?? {};
+        record.status = outcome?.error ? "Failed" : "Succeeded";
+        record.endTime = new Date().toISOString();
+      })();
+      this.#settling.set(record.id, settling);
+    }
+    return settling;
+  }
+}

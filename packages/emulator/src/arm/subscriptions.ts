@@ -1,0 +1,118 @@
+// Microsoft.Resources subscriptions and tenants: list and get only what the caller can see (any role at or below the
+// subscription). Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/
+// subscriptions/stable/2022-12-01/subscriptions.json (Subscription, SubscriptionListResult, TenantIdDescription, Location).
+import { armErrors } from "../errors/arm.ts";
+import type { Scenario } from "../state/scenario-schema.ts";
+import type { ArmProvider, ArmRequest } from "./arm-request.ts";
+import { pageOf } from "./paging.ts";
+
+type SubscriptionEntry = Scenario["subscriptions"][number];
+
+function subscriptionBody(subscription: SubscriptionEntry, tenantId: string): Record<string, unknown> {
+  return {
+    id: `/subscriptions/${subscription.id}`,
+    authorizationSource: "RoleBased",
+    managedByTenants: [],
+    ...(subscription.tags ? { tags: subscription.tags } : {}),
+    subscriptionId: subscription.id,
+    tenantId,
+    displayName: subscription.displayName,
+    state: subscription.state,
+    subscriptionPolicies: {
+      locationPlacementId: "Public_2014-09-01",
+      quotaId: subscription.quotaId,
+      spendingLimit: subscription.spendingLimit,
+    },
+  };
+}
+
+function visibleSubscriptions(request: ArmRequest): SubscriptionEntry[] {
+  return request.world.scenario.subscriptions.filter((s) =>
+    request.rbac.hasAnyAssignmentWithin(request.caller.objectId, `/subscriptions/${s.id}`),
+  );
+}
+
+/** A subscription the caller cannot see looks exactly like one that does not exist. */
+function requireVisibleSubscription(request: ArmRequest): SubscriptionEntry {
+  const id = request.params.subscriptionId ?? "";
+  const found = visibleSubscriptions(request).find((s) => s.id.toLowerCase() === id.toLowerCase());
+  if (!found) throw armErrors.subscriptionNotFound(id);
+  return found;
+}
+
+/** A few public-cloud regions, enough for samples that list or validate locations. */
+const REGIONS: [name: string, displayName: string, geography: string, latitude: string, longitude: string][] =
+  [
+    ["eastus", "East US", "United States", "37.3719", "-79.8164"],
+    ["eastus2", "East US 2", "United States", "36.6681", "-78.3889"],
+    ["westus2", "West US 2", "United States", "47.233", "-119.852"],
+    ["westus3", "West US 3", "United States", "33.448376", "-112.074036"],
+    ["centralus", "Central US", "United States", "41.5908", "-93.6208"],
+    ["northeurope", "North Europe", "Europe", "53.3478", "-6.2597"],
+    ["westeurope", "West Europe", "Europe", "52.3667", "4.9"],
+    ["southcentralus", "South Central US", "United States", "29.4167", "-98.5"],
+  ];
+
+export const subscriptionsProvider: ArmProvider = {
+  name: "Microsoft.Resources/subscriptions",
+  routes: [
+    {
+      method: "GET",
+      path: "/subscriptions",
+      handler: (request) => {
+        const tenantId = request.world.tenantId;
+        const all = visibleSubscriptions(request).map((s) => subscriptionBody(s, tenantId));
+        const page = pageOf(all, request);
+        return { status: 200, body: { ...page, count: { type: "Total", value: all.length } } };
+      },
+    },
+    {
+      method: "GET",
+      path: "/subscriptions/:subscriptionId",
+      handler: (request) => ({
+        status: 200,
+        body: subscriptionBody(requireVisibleSubscription(request), request.world.tenantId),
+      }),
+    },
+    {
+      method: "GET",
+      path: "/subscriptions/:subscriptionId/locations",
+      handler: (request) => {
+        const subscription = requireVisibleSubscription(request);
+        const value = REGIONS.map(([name, displayName, geography, latitude, longitude]) => ({
+          id: `/subscriptions/${subscription.id}/locations/${name}`,
+          name,
+          type: "Region",
+          displayName,
+          regionalDisplayName: `(${geography === "Europe" ? "Europe" : "US"}) ${displayName}`,
+          metadata: { regionType: "Physical", regionCategory: "Recommended", geography, latitude, longitude },
+        }));
+        return { status: 200, body: { value } };
+      },
+    },
+    {
+      method: "GET",
+      path: "/tenants",
+      handler: (request) => {
+        const tenant = request.world.scenario.tenant;
+        return {
+          status: 200,
+          body: {
+            value: [
+              {
+                id: `/tenants/${tenant.id}`,
+                tenantId: tenant.id,
+                countryCode: "US",
+                displayName: tenant.displayName,
+                domains: [tenant.defaultDomain],
+                tenantCategory: "Home",
+                defaultDomain: tenant.defaultDomain,
+                tenantType: "AAD",
+              },
+            ],
+          },
+        };
+      },
+    },
+  ],
+};

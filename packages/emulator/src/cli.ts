@@ -1,0 +1,217 @@
+// The `msi-emulator` command (`pnpm emulator ...` from the repo root): start, env, exec, log, schema.
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { Command, Option } from "commander";
+import { startEmulator } from "./emulator.ts";
+import { formatEnvironment } from "./environment.ts";
+import { readRuntimeInfo, resolveHome } from "./home.ts";
+import type { RequestLogEntry } from "./log/request-log.ts";
+import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
+import { StateFileError } from "./state/state-file.ts";
+
+const program = new Command()
+  .name("msi-emulator")
+  .description(
+    "A local Azure VM for managed identity: IMDS, Resource Manager and Key Vault behind a TLS-intercepting proxy.",
+  )
+  .enablePositionalOptions()
+  .showHelpAfterError();
+
+const latencyOption = new Option(
+  "--latency <mode>",
+  "long-running operations: instant (tests) or realistic (demos)",
+).choices(["instant", "realistic"]);
+
+program
+  .command("start")
+  .description(
+    "run the emulator in the foreground; prints its endpoints and the environment to use, then each request",
+  )
+  .option("--scenario <file>", "scenario file (default: shared/scenarios/default.json)")
+  .option("--port <n>", "proxy port on 127.0.0.1 (default: a free one)", parsePort)
+  .option("--admin-port <n>", "admin endpoint port on 127.0.0.1 (default: a free one)", parsePort)
+  .option(
+    "--state <file>",
+    "persist the world in this file (loaded if it exists; every change written atomically)",
+  )
+  .option(
+    "--home <dir>",
+    "state folder for the CA and signing key (default: $MSI_EMULATOR_HOME or ~/.msi-emulator)",
+  )
+  .addOption(latencyOption)
+  .option("--shell <shell>", "syntax of the printed environment: bash or powershell", "bash")
+  .action(
+    async (options: {
+      scenario?: string;
+      port?: number;
+      adminPort?: number;
+      state?: string;
+      home?: string;
+      latency?: "instant" | "realistic";
+      shell: string;
+    }) => {
+      const emulator = await startEmulator({
+        ...(options.scenario ? { scenario: options.scenario } : {}),
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.adminPort !== undefined ? { adminPort: options.adminPort } : {}),
+        ...(options.state ? { statePath: options.state } : {}),
+        ...(options.home ? { home: options.home } : {}),
+        ...(options.latency ? { latency: options.latency } : {}),
+        writeRuntimeFile: true,
+      });
+      const out = process.stdout;
+      out.write(
+        `msi-emulator is running (pid ${process.pid}), scenario '${emulator.scenario.name ?? "unnamed"}'\n`,
+      );
+      out.write(
+        `  proxy:  ${emulator.proxyUrl}  (IMDS at http://169.254.169.254, ARM at https://management.azure.com)\n`,
+      );
+      out.write(`  admin:  ${emulator.adminUrl}  (GET /requests, GET|PUT|DELETE /faults, GET /state)\n`);
+      out.write(`  CA:     ${emulator.caCertPath}\n`);
+      if (emulator.statePath) out.write(`  state:  ${emulator.statePath}\n`);
+      out.write(
+        "\nRun programs with this environment (or use `pnpm emulator env` / `pnpm emulator exec -- CMD`):\n\n",
+      );
+      out.write(formatEnvironment(emulator.env, emulator.unsetEnv, shellOf(options.shell)));
+      out.write("\nRequests:\n");
+      emulator.onRequest((entry) => out.write(`${formatEntry(entry)}\n`));
+      const stop = async () => {
+        await emulator.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    },
+  );
+
+program
+  .command("env")
+  .description("print the environment for the emulator started with `start`")
+  .option("--shell <shell>", "bash or powershell", "bash")
+  .option("--home <dir>", "state folder of the running emulator")
+  .action(async (options: { shell: string; home?: string }) => {
+    const info = await readRuntimeInfo(resolveHome(options.home));
+    if (!info)
+      fail(
+        "No running msi-emulator found. Start one with `pnpm emulator start` (or use `pnpm emulator exec -- COMMAND`).",
+      );
+    process.stdout.write(formatEnvironment(info.env, info.unsetEnv, shellOf(options.shell)));
+  });
+
+program
+  .command("exec")
+  .description(
+    "start an emulator on free ports, run COMMAND with its environment, stop it, exit with COMMAND's status",
+  )
+  .argument("<command...>", "the command and its arguments (put them after --)")
+  .option("--scenario <file>", "scenario file (default: shared/scenarios/default.json)")
+  .option("--state <file>", "persist the world in this file")
+  .option("--home <dir>", "state folder for the CA and signing key")
+  .addOption(latencyOption)
+  .option("--quiet", "print nothing but COMMAND's own output")
+  .passThroughOptions()
+  .action(
+    async (
+      command: string[],
+      options: {
+        scenario?: string;
+        state?: string;
+        home?: string;
+        latency?: "instant" | "realistic";
+        quiet?: boolean;
+      },
+    ) => {
+      const emulator = await startEmulator({
+        ...(options.scenario ? { scenario: options.scenario } : {}),
+        ...(options.state ? { statePath: options.state } : {}),
+        ...(options.home ? { home: options.home } : {}),
+        ...(options.latency ? { latency: options.latency } : {}),
+      });
+      // Emulator information goes to stderr: COMMAND's stdout stays exactly its own.
+      if (!options.quiet)
+        process.stderr.write(
+          `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}; running: ${command.join(" ")}\n`,
+        );
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const name of emulator.unsetEnv) delete env[name];
+      Object.assign(env, emulator.env);
+      const [file = "", ...args] = command;
+      const child = spawn(file, args, { stdio: "inherit", env });
+      const forward = (signal: NodeJS.Signals) => child.kill(signal);
+      process.on("SIGINT", forward);
+      process.on("SIGTERM", forward);
+      const status = await new Promise<number>((resolve) => {
+        child.once("error", (error: NodeJS.ErrnoException) => {
+          process.stderr.write(`msi-emulator: cannot run '${file}': ${error.message}\n`);
+          resolve(error.code === "ENOENT" ? 127 : 126);
+        });
+        child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+      });
+      await emulator.stop();
+      process.exit(status);
+    },
+  );
+
+program
+  .command("log")
+  .description("print the request log of the emulator started with `start`")
+  .option("--follow", "keep printing new requests")
+  .option("--json", "one JSON object per line")
+  .option("--home <dir>", "state folder of the running emulator")
+  .action(async (options: { follow?: boolean; json?: boolean; home?: string }) => {
+    const info = await readRuntimeInfo(resolveHome(options.home));
+    if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
+    let since = 0;
+    for (;;) {
+      const response = await fetch(`${info.adminUrl}/requests?since=${since}`).catch(() => undefined);
+      if (!response?.ok) fail(`The emulator's admin endpoint ${info.adminUrl} did not answer.`);
+      const { requests } = (await response.json()) as { requests: RequestLogEntry[] };
+      for (const entry of requests) {
+        process.stdout.write(`${options.json ? JSON.stringify(entry) : formatEntry(entry)}\n`);
+        since = entry.seq;
+      }
+      if (!options.follow) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+
+program
+  .command("schema")
+  .description("print the JSON Schema of scenario files (for editors)")
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+  });
+
+function formatEntry(entry: RequestLogEntry): string {
+  const who = entry.principal ? ` ${entry.principal.identity ?? entry.principal.objectId}` : "";
+  const error = entry.error ? ` ${entry.error}` : "";
+  return `${entry.time.slice(11, 23)} ${entry.service.padEnd(5)} ${entry.method.padEnd(6)} ${entry.status} ${entry.host}${entry.path} ${entry.durationMs}ms${who}${error}`;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${value}`);
+  return port;
+}
+
+function shellOf(value: string): "bash" | "powershell" {
+  if (value === "bash" || value === "powershell" || value === "pwsh")
+    return value === "bash" ? "bash" : "powershell";
+  fail(`--shell must be bash or powershell, not '${value}'`);
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return (
+    ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1
+  );
+}
+
+function fail(message: string): never {
+  process.stderr.write(`msi-emulator: ${message}\n`);
+  process.exit(1);
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ScenarioError || error instanceof StateFileError) fail(error.message);
+  fail((error as Error).stack ?? String(error));
+});

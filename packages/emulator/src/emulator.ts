@@ -1,0 +1,200 @@
+// startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
+// running emulator, and returns the environment that points an unmodified Azure program at it.
+import { fileURLToPath } from "node:url";
+import { startAdminServer } from "./admin/admin-server.ts";
+import type { ArmProvider } from "./arm/arm-request.ts";
+import { LongRunningOperations } from "./arm/long-running-operations.ts";
+import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
+import { RbacEvaluator } from "./auth/rbac.ts";
+import { TokenService } from "./auth/tokens.ts";
+import { createEmulatedServices, type EmulatorContext } from "./emulated-services.ts";
+import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
+import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
+import { removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
+import { type EmulatedService, ServiceDispatcher } from "./services.ts";
+import {
+  loadScenarioFile,
+  parseScenario,
+  type Scenario,
+  type ScenarioInput,
+} from "./state/scenario-schema.ts";
+import { openWorld } from "./state/state-file.ts";
+import type { WorldState } from "./state/world-state.ts";
+import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
+import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
+import { createLeafCertificates } from "./tls/leaf-certificates.ts";
+
+/** shared/scenarios/default.json in this repository. */
+export const DEFAULT_SCENARIO_PATH = fileURLToPath(
+  new URL("../../../shared/scenarios/default.json", import.meta.url),
+);
+
+export interface StartEmulatorOptions {
+  /** A scenario file path or a scenario object; default shared/scenarios/default.json. Ignored when `statePath` exists. */
+  scenario?: string | ScenarioInput;
+  /** Persist the world here (atomic writes); if the file exists, the world is loaded from it. */
+  statePath?: string;
+  /** Proxy port; 0 or absent picks a free one. Always bound to 127.0.0.1. */
+  port?: number;
+  /** Admin endpoint port; 0 or absent picks a free one. */
+  adminPort?: number;
+  /** State folder for the CA and signing key; default MSI_EMULATOR_HOME or ~/.msi-emulator. */
+  home?: string;
+  /** Overrides the scenario's `latency`: "instant" LROs (tests) or "realistic" (demos). */
+  latency?: "instant" | "realistic";
+  /** Overrides the scenario's `faults`. */
+  faults?: FaultsInput;
+  /** Overrides the scenario's token lifetime (seconds). */
+  tokenLifetimeSeconds?: number;
+  /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
+  pageSize?: number;
+  /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
+  armProviders?: ArmProvider[];
+  /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
+  services?: EmulatedService[];
+  /** Record this instance in `<home>/runtime.json` for `emulator env` and `emulator log` (the CLI's `start` does). */
+  writeRuntimeFile?: boolean;
+}
+
+export interface Emulator {
+  /** The variables to run a program with: proxies, NO_PROXY, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, SSL_CERT_FILE. */
+  env: Record<string, string>;
+  /** Variables to remove from a program's environment (they would send managed identity elsewhere). */
+  unsetEnv: readonly string[];
+  port: number;
+  proxyUrl: string;
+  adminUrl: string;
+  caCertPath: string;
+  caBundlePath: string;
+  home: string;
+  statePath: string | undefined;
+  /** The live world (read it in tests; change it only through the emulated APIs). */
+  world: WorldState;
+  scenario: Scenario;
+  /** Every request answered so far, oldest first (tokens and secrets redacted). */
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  /** Called for every request as it is logged; returns a function that unsubscribes. */
+  onRequest(listener: (entry: RequestLogEntry) => void): () => void;
+  /** Replaces the active faults (as PUT /faults on the admin endpoint does). */
+  setFaults(faults: FaultsInput): void;
+  /**
+   * Issues a token as IMDS would, for tests that need one the SDK would not fetch (e.g. already expired):
+   * `identity` is "system" (default), a user-assigned identity's name, or a client ID.
+   */
+  issueToken(options: { resource: string; identity?: string; lifetimeSeconds?: number }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const home = resolveHome(options.home);
+  const scenario =
+    typeof options.scenario === "object"
+      ? parseScenario(options.scenario)
+      : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
+  const world = await openWorld(scenario, options.statePath);
+  const activeScenario = world.scenario;
+
+  const ca = await loadOrCreateCertificateAuthority(home);
+  const caBundlePath = await writeCaBundle(home, ca.certPem);
+  const tokens = await TokenService.fromHome(home);
+  const log = new RequestLog();
+  const faults = new FaultController(faultsSchema.parse(options.faults ?? activeScenario.faults));
+  const latency = options.latency ?? activeScenario.latency;
+  const context: EmulatorContext = {
+    world,
+    tokens,
+    rbac: new RbacEvaluator(() => world.roleAssignments),
+    faults,
+    operations: new LongRunningOperations(() => latency),
+    log,
+    latency: () => latency,
+    tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+  };
+  const dispatcher = new ServiceDispatcher(
+    createEmulatedServices(context, options.armProviders),
+    log,
+    faults,
+  );
+  for (const service of options.services ?? []) dispatcher.register(service);
+
+  const proxy = await startInterceptingProxy({
+    port: options.port ?? 0,
+    dispatcher,
+    certificates: createLeafCertificates(ca),
+    log,
+  });
+  const proxyUrl = `http://127.0.0.1:${proxy.port}`;
+  const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
+  const startedAt = new Date().toISOString();
+  const admin = await startAdminServer({
+    port: options.adminPort ?? 0,
+    log,
+    faults,
+    world,
+    info: () => ({ pid: process.pid, startedAt, proxyUrl, caCertPath: ca.certPath, env }),
+  }).catch(async (error: unknown) => {
+    await proxy.close();
+    throw error;
+  });
+
+  if (options.writeRuntimeFile) {
+    await writeRuntimeInfo(home, {
+      pid: process.pid,
+      startedAt,
+      proxyPort: proxy.port,
+      proxyUrl,
+      adminUrl: admin.url,
+      caCertPath: ca.certPath,
+      caBundlePath,
+      ...(options.statePath ? { statePath: options.statePath } : {}),
+      ...(typeof options.scenario === "string" ? { scenario: options.scenario } : {}),
+      env,
+      unsetEnv: [...CONFLICTING_ENV],
+    });
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    env,
+    unsetEnv: CONFLICTING_ENV,
+    port: proxy.port,
+    proxyUrl,
+    adminUrl: admin.url,
+    caCertPath: ca.certPath,
+    caBundlePath,
+    home,
+    statePath: options.statePath,
+    world,
+    scenario: activeScenario,
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
+    onRequest: (listener) => log.onEntry(listener),
+    setFaults: (input) => faults.set(faultsSchema.parse(input)),
+    async issueToken({ resource, identity = "system", lifetimeSeconds }) {
+      const wanted = identity.toLowerCase();
+      const found = world.identities.find(
+        (i) => i.name.toLowerCase() === wanted || i.clientId.toLowerCase() === wanted,
+      );
+      if (!found) throw new Error(`The VM has no identity '${identity}'`);
+      const issued = await tokens.issue({
+        identity: found,
+        tenantId: world.tenantId,
+        resource,
+        lifetimeSeconds: lifetimeSeconds ?? context.tokenLifetimeSeconds(),
+        vmResourceId: world.vmResourceId,
+      });
+      return issued.accessToken;
+    },
+    stop() {
+      stopped ??= (async () => {
+        context.operations.close();
+        await Promise.all([proxy.close(), admin.close()]);
+        if (options.writeRuntimeFile) await removeRuntimeInfo(home, process.pid);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// Azure Resource Manager's error bodies `{"error":{"code","message"}}`: every ARM error the emulator sends is built here.
+// Codes and wording follow ARM's common error response (azure-rest-api-specs: specification/common-types/resource-management/v5/types.json)
+// and the messages ARM really returns, as quoted in Azure SDK and tooling issues (cited per factory).
+
+export interface ArmErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+  details?: ArmErrorDetail[];
+  additionalInfo?: unknown[];
+}
+
+/** Thrown by ARM handlers; the gateway turns it into the status, headers and body below. */
+export class ArmError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Record<string, string>;
+  readonly details: ArmErrorDetail[] | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    details?: ArmErrorDetail[],
+  ) {
+    super(message);
+    this.name = "ArmError";
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+    this.details = details;
+  }
+
+  toBody(): { error: ArmErrorDetail } {
+    const error: ArmErrorDetail = { code: this.code, message: this.message };
+    if (this.details) error.details = this.details;
+    return { error };
+  }
+}
+
+/** The WWW-Authenticate challenge ARM sends with a 401 (RFC 6750 `invalid_token`). */
+function bearerChallenge(description: string): Record<string, string> {
+  return {
+    "www-authenticate": `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${description.replaceAll('"', "'")}"`,
+    "x-ms-failure-cause": "gateway",
+  };
+}
+
+/** ARM's own rendering of a UTC time in messages, e.g. '5/14/2023 3:04:05 PM'. */
+export function armMessageTime(date: Date): string {
+  const hours = date.getUTCHours();
+  const h12 = hours % 12 === 0 ? 12 : hours % 12;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ${h12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hours < 12 ? "AM" : "PM"}`;
+}
+
+export const ALLOWED_ARM_AUDIENCES = [
+  "https://management.core.windows.net/",
+  "https://management.core.windows.net",
+  "https://management.azure.com/",
+  "https://management.azure.com",
+] as const;
+
+export const armErrors = {
+  missingAuthorization(): ArmError {
+    const message = "Authentication failed. The 'Authorization' header is missing.";
+    return new ArmError(
+      401,
+      "AuthenticationFailed",
+      message,
+      bearerChallenge("The authentication failed because of missing 'Authorization' header."),
+    );
+  },
+  malformedAuthorization(): ArmError {
+    const message = "Authentication failed. The 'Authorization' header is provided in an invalid format.";
+    return new ArmError(401, "AuthenticationFailed", message, bearerChallenge(message));
+  },
+  /** A token that is not a JWT at all. */
+  unreadableToken(): ArmError {
+    const message = "Authentication failed.";
+    return new ArmError(401, "AuthenticationFailed", message, bearerChallenge(message));
+  },
+  /** Signature does not verify (e.g. tampered, or signed by another key). Seen as "The access token is invalid." (Azure/azure-powershell#27882). */
+  invalidSignature(): ArmError {
+    const message = "The access token is invalid.";
+    return new ArmError(401, "InvalidAuthenticationToken", message, bearerChallenge(message));
+  },
+  /** Wording from ARM responses quoted in Azure-Samples/active-directory-dotnetcore-daemon-v2#145 and hashicorp/go-azure-helpers#51. */
+  wrongAudience(audience: string): ArmError {
+    const allowed = ALLOWED_ARM_AUDIENCES.map((a) => `'${a}'`).join(",");
+    const message = `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${allowed}.`;
+    return new ArmError(401, "InvalidAuthenticationTokenAudience", message, bearerChallenge(message));
+  },
+  /** Wording from ARM responses quoted in microsoft/vscode-azureappservice#2483. */
+  expiredToken(expiry: Date, now: Date): ArmError {
+    const message = `The access token expiry UTC time '${armMessageTime(expiry)}' is earlier than current UTC time '${armMessageTime(now)}'.`;
+    return new ArmError(401, "ExpiredAuthenticationToken", message, bearerChallenge(message));
+  },
+  notYetValidToken(notBefore: Date, now: Date): ArmError {
+    const message = `The access token is not yet valid. The token is valid from UTC time '${armMessageTime(notBefore)}' but the current UTC time is '${armMessageTime(now)}'.`;
+    return new ArmError(401, "InvalidAuthenticationToken", message, bearerChallenge(message));
+  },
+  wrongTenant(tokenTenant: string, expectedTenant: string): ArmError {
+    const message = `The access token is from the wrong issuer 'https://sts.windows.net/${tokenTenant}/'. It must match the tenant 'https://sts.windows.net/${expectedTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${expectedTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`;
+    return new ArmError(401, "InvalidAuthenticationTokenTenant", message, bearerChallenge(message));
+  },
+  /** The exact AuthorizationFailed wording ARM uses for a missing RBAC permission. */
+  authorizationFailed(clientId: string, objectId: string, action: string, scope: string): ArmError {
+    const message = `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`;
+    return new ArmError(403, "AuthorizationFailed", message);
+  },
+  missingApiVersion(): ArmError {
+    return new ArmError(
+      400,
+      "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.",
+    );
+  },
+  invalidApiVersion(apiVersion: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidApiVersionParameter",
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${SUPPORTED_VERSIONS_HINT}'.`,
+    );
+  },
+  subscriptionNotFound(subscriptionId: string): ArmError {
+    return new ArmError(
+      404,
+      "SubscriptionNotFound",
+      `The subscription '${subscriptionId}' could not be found.`,
+    );
+  },
+  resourceGroupNotFound(name: string): ArmError {
+    return new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
+  },
+  resourceNotFound(type: string, name: string, resourceGroup: string): ArmError {
+    return new ArmError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  },
+  roleAssignmentNotFound(name: string): ArmError {
+    return new ArmError(404, "RoleAssignmentNotFound", `The role assignment '${name}' is not found.`);
+  },
+  roleDefinitionNotFound(id: string): ArmError {
+    return new ArmError(
+      404,
+      "RoleDefinitionDoesNotExist",
+      `The specified role definition with ID '${id}' does not exist.`,
+    );
+  },
+  roleAssignmentExists(): ArmError {
+    return new ArmError(409, "RoleAssignmentExists", "The role assignment already exists.");
+  },
+  /** Body that is not JSON; ARM's deserializer names the parse problem. */
+  invalidRequestContent(reason: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${reason}'.`,
+    );
+  },
+  locationRequired(): ArmError {
+    return new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  },
+  invalidResourceGroupLocation(requested: string, existing: string): ArmError {
+    return new ArmError(
+      409,
+      "InvalidResourceGroupLocation",
+      `Invalid resource group location '${requested}'. The Resource group already exists in location '${existing}'.`,
+    );
+  },
+  invalidResourceGroupName(name: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidResourceGroupName",
+      `Resource group name '${name}' is invalid. It can contain up to 90 characters, alphanumeric characters, hyphens, underscores, periods, and parenthesis and cannot end in a period.`,
+    );
+  },
+  invalidFilter(filter: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidFilterInQueryString",
+      `Invalid $filter '${filter}' specified in the query string.`,
+    );
+  },
+  invalidSkipToken(): ArmError {
+    return new ArmError(400, "InvalidSkipToken", "The $skiptoken value in the query string is invalid.");
+  },
+  /** ASP.NET's message for a path no controller serves, which ARM passes through. */
+  noRouteMatches(url: string): ArmError {
+    return new ArmError(404, "NotFound", `No HTTP resource was found that matches the request URI '${url}'.`);
+  },
+  methodNotAllowed(method: string): ArmError {
+    return new ArmError(
+      405,
+      "MethodNotAllowed",
+      `The requested resource does not support http method '${method}'.`,
+    );
+  },
+  requestTooLarge(limitBytes: number): ArmError {
+    return new ArmError(
+      413,
+      "RequestEntityTooLarge",
+      `The request content size exceeds the maximum size of ${limitBytes} bytes.`,
+    );
+  },
+  /** ARM's throttling answer; the SDK retries 429 only when Retry-After is present. */
+  tooManyRequests(retryAfterSeconds: number): ArmError {
+    return new ArmError(
+      429,
+      "TooManyRequests",
+      "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits",
+      { "retry-after": String(retryAfterSeconds) },
+    );
+  },
+  operationNotFound(): ArmError {
+    return new ArmError(404, "OperationNotFound", "The operation was not found.");
+  },
+  internal(message: string): ArmError {
+    return new ArmError(500, "InternalServerError", message);
+  },
+};
+
+const SUPPORTED_VERSIONS_HINT =
+  "2014-04-01, 2015-01-01, ..., 2025-04-01 (msi-emulator accepts any yyyy-mm-dd[-preview])";

@@ -1,0 +1,52 @@
+// The proxy's own answers, for traffic the emulator does not serve: always JSON, always naming the host.
+
+export interface ProxyRefusal {
+  status: number;
+  statusText: string;
+  body: { error: { code: string; message: string } };
+}
+
+export const proxyErrors = {
+  /** A host the emulator does not imitate: nothing is ever forwarded to the internet. */
+  hostNotEmulated(host: string): ProxyRefusal {
+    return {
+      status: 403,
+      statusText: "Forbidden",
+      body: {
+        error: {
+          code: "HostNotEmulated",
+          message: `msi-emulator does not emulate '${host}' and never forwards traffic to the internet. Emulated hosts: management.azure.com, <vault>.vault.azure.net, 169.254.169.254 (IMDS).`,
+        },
+      },
+    };
+  },
+  /**
+   * A name under an emulated domain that does not exist (e.g. a vault that was never created). Answered as proxies
+   * answer a failed DNS lookup: the client sees the proxy's status with this body, so the Azure SDK raises a
+   * RestError whose code is ENOTFOUND, as it does for an unresolvable host without a proxy.
+   */
+  hostNotFound(host: string): ProxyRefusal {
+    return {
+      status: 404,
+      statusText: "Not Found",
+      body: {
+        error: {
+          code: "ENOTFOUND",
+          message: `getaddrinfo ENOTFOUND ${host} (msi-emulator: no such host in the emulated world)`,
+        },
+      },
+    };
+  },
+  badConnectTarget(target: string): ProxyRefusal {
+    return {
+      status: 400,
+      statusText: "Bad Request",
+      body: {
+        error: {
+          code: "BadConnectTarget",
+          message: `Cannot parse CONNECT target '${target}'; expected host:port.`,
+        },
+      },
+    };
+  },
+};

@@ -1,0 +1,83 @@
+// GET /metadata/identity/oauth2/token: managed identity tokens, as IMDS issues them.
+// Parameters and response fields: azure-rest-api-specs specification/imds (Identity_GetToken, IdentityTokenResponse);
+// selection rules: entra-docs how-to-use-vm-token.md ("Get a token using HTTP").
+import type { TokenService } from "../auth/tokens.ts";
+import { imdsErrors } from "../errors/imds.ts";
+import type { Reply } from "../http/reply.ts";
+import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
+
+export interface TokenEndpointContext {
+  world: WorldState;
+  tokens: TokenService;
+  lifetimeSeconds: number;
+}
+
+/** Picks the identity a token request names (client_id, object_id or msi_res_id: at most one), as IMDS does. */
+export function selectIdentity(world: WorldState, query: URLSearchParams): ManagedIdentity {
+  const selectors = (["client_id", "object_id", "msi_res_id"] as const).filter((name) => query.get(name));
+  if (selectors.length > 1) throw imdsErrors.conflictingSelectors();
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const selector = selectors[0];
+  if (selector) {
+    const value = query.get(selector) ?? "";
+    const found = world.identities.find((identity) =>
+      selector === "client_id"
+        ? same(identity.clientId, value)
+        : selector === "object_id"
+          ? same(identity.principalId, value)
+          : same(identity.resourceId, value),
+    );
+    // A 400, not a 404: the SDK retries 404s for ~18 s, IMDS answers 400 for an identity not on the VM.
+    if (!found) throw imdsErrors.identityNotFound();
+    return found;
+  }
+  const system = world.identities.find((i) => i.kind === "system");
+  if (system) return system;
+  const userAssigned = world.identities.filter((i) => i.kind === "user");
+  if (userAssigned.length === 1 && userAssigned[0]) return userAssigned[0];
+  if (userAssigned.length > 1) throw imdsErrors.multipleUserAssignedIdentities();
+  throw imdsErrors.identityNotFound();
+}
+
+/** App ID URIs look like URLs (https://vault.azure.net), api://... or a bare application GUID. */
+function isPlausibleResource(resource: string): boolean {
+  return (
+    /^(https?|api):\/\/[^\s]+$/i.test(resource) ||
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(resource)
+  );
+}
+
+export async function issueTokenResponse(
+  context: TokenEndpointContext,
+  query: URLSearchParams,
+): Promise<{ reply: Reply; identity: ManagedIdentity }> {
+  const resource = query.get("resource");
+  if (!resource) throw imdsErrors.resourceMissing();
+  const identity = selectIdentity(context.world, query);
+  if (!isPlausibleResource(resource)) throw imdsErrors.unknownResource(resource, context.world.tenantId);
+  const { accessToken, claims } = await context.tokens.issue({
+    identity,
+    tenantId: context.world.tenantId,
+    resource,
+    lifetimeSeconds: context.lifetimeSeconds,
+    vmResourceId: context.world.vmResourceId,
+  });
+  const expiresIn = String(claims.exp - Math.floor(Date.now() / 1000));
+  return {
+    identity,
+    reply: {
+      status: 200,
+      // Every field a string, as IMDS sends them; `expires_on` is what the SDK caches by, `resource` echoes the request.
+      body: {
+        access_token: accessToken,
+        client_id: identity.clientId,
+        expires_in: expiresIn,
+        expires_on: String(claims.exp),
+        ext_expires_in: expiresIn,
+        not_before: String(claims.nbf),
+        resource,
+        token_type: "Bearer",
+      },
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// The request log: every request the emulator answers, kept in memory (bounded) with tokens and secrets redacted.
+
+export interface LoggedPrincipal {
+  objectId: string;
+  clientId: string;
+  /** "system" or the user-assigned identity's name, when the principal is the VM's. */
+  identity?: string;
+}
+
+export interface RequestLogEntry {
+  /** Increasing number, for `?since=` polling. */
+  seq: number;
+  time: string;
+  service: "imds" | "arm" | "keyvault" | "proxy" | string;
+  method: string;
+  host: string;
+  /** Path and query, with sensitive query values replaced by "REDACTED". */
+  path: string;
+  status: number;
+  durationMs: number;
+  principal?: LoggedPrincipal;
+  /** The error code answered, if any. */
+  error?: string;
+  requestId?: string;
+}
+
+const SENSITIVE_QUERY_KEYS =
+  /^(sig|signature|code|token|access_token|refresh_token|client_secret|secret|password|key|sv|se|skoid|sktid)$/i;
+
+/** Removes values that must never be logged: query parameters that carry credentials. */
+export function redactPath(pathAndQuery: string): string {
+  const queryAt = pathAndQuery.indexOf("?");
+  if (queryAt < 0) return pathAndQuery;
+  const pathPart = pathAndQuery.slice(0, queryAt);
+  const parts = pathAndQuery
+    .slice(queryAt + 1)
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      if (eq < 0) return pair;
+      const name = safeDecode(pair.slice(0, eq));
+      return SENSITIVE_QUERY_KEYS.test(name) ? `${pair.slice(0, eq)}=REDACTED` : pair;
+    });
+  return `${pathPart}?${parts.join("&")}`;
+}
+
+/** Replaces anything that looks like a bearer token or JWT in free text (used for error messages). */
+export function redactText(text: string): string {
+  return text
+    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer REDACTED")
+    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "REDACTED.JWT");
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export class RequestLog {
+  readonly #entries: RequestLogEntry[] = [];
+  readonly #capacity: number;
+  readonly #listeners = new Set<(entry: RequestLogEntry) => void>();
+  #seq = 0;
+
+  constructor(capacity = 5000) {
+    this.#capacity = capacity;
+  }
+
+  add(entry: Omit<RequestLogEntry, "seq" | "path"> & { path: string }): RequestLogEntry {
+    const stored: RequestLogEntry = { ...entry, seq: ++this.#seq, path: redactPath(entry.path) };
+    this.#entries.push(stored);
+    if (this.#entries.length > this.#capacity) this.#entries.shift();
+    for (const listener of this.#listeners) listener(stored);
+    return stored;
+  }
+
+  /** Entries after `since` (a seq number), oldest first. */
+  list(since = 0): RequestLogEntry[] {
+    return this.#entries.filter((e) => e.seq > since).map((e) => ({ ...e }));
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+
+  onEntry(listener: (entry: RequestLogEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,410 @@
+// The emulated world in memory: tenant, subscriptions, the VM and its identities (fixed by the scenario), and what
+// can change (resource groups, generic resources by ID, role assignments, per-service namespaces such as vault secrets).
+import { createHash } from "node:crypto";
+import { findBuiltInRole } from "../auth/built-in-roles.ts";
+import type { RoleAssignmentRecord } from "../auth/rbac.ts";
+import type { Scenario } from "./scenario-schema.ts";
+
+export interface ManagedIdentity {
+  kind: "system" | "user";
+  /** "system" for the system-assigned identity, else the user-assigned identity's name. */
+  name: string;
+  clientId: string;
+  principalId: string;
+  /** IMDS `msi_res_id` and the token's `xms_mirid`: the identity's resource ID (the VM's, for system-assigned). */
+  resourceId: string;
+}
+
+export interface ResourceGroupRecord {
+  subscriptionId: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  managedBy?: string;
+  provisioningState: "Succeeded" | "Deleting";
+  createdTime: string;
+}
+
+/** Any ARM resource, kept by ID. Providers decide what goes into `properties`; the gateway renders the envelope. */
+export interface ArmResourceRecord {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** e.g. "Microsoft.KeyVault/vaults" (nested types keep their full path: "Microsoft.Sql/servers/databases"). */
+  type: string;
+  name: string;
+  location?: string;
+  kind?: string;
+  sku?: Record<string, unknown>;
+  tags?: Record<string, string>;
+  identity?: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  createdTime: string;
+  changedTime: string;
+  /** Anything else a provider wants stored with the resource (e.g. storage account keys). */
+  extra?: Record<string, unknown>;
+}
+
+/** What `--state` persists: the scenario it started from, and everything that can change. */
+export interface WorldSnapshot {
+  format: "msi-emulator-state";
+  version: 1;
+  savedAt: string;
+  scenario: Scenario;
+  resourceGroups: ResourceGroupRecord[];
+  resources: ArmResourceRecord[];
+  roleAssignments: RoleAssignmentRecord[];
+  namespaces: Record<string, unknown>;
+}
+
+/** The shape of the "keyvault" namespace as seeded from the scenario; the Key Vault module owns it from there. */
+export interface SeededVaultSecrets {
+  vaults: Record<string, { secrets: Scenario["keyVaults"][number]["secrets"] }>;
+}
+
+/** ARM stores regions as lowercase names without spaces ("West US 2" -> "westus2"). */
+export function normalizeLocation(location: string): string {
+  return location.replace(/\s+/g, "").toLowerCase();
+}
+
+/** A stable GUID from text, so scenario role assignments keep the same name across restarts. */
+export function deterministicGuid(text: string): string {
+  const hex = createHash("sha256").update(text).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function resourceGroupId(subscriptionId: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
+}
+
+export function vmResourceId(scenario: Scenario): string {
+  const vm = scenario.vm;
+  return `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+}
+
+const groupKey = (subscriptionId: string, name: string) => `${subscriptionId}/${name}`.toLowerCase();
+
+export class WorldState {
+  readonly scenario: Scenario;
+  readonly identities: readonly ManagedIdentity[];
+  readonly #groups = new Map<string, ResourceGroupRecord>();
+  readonly #resources = new Map<string, ArmResourceRecord>();
+  #roleAssignments: RoleAssignmentRecord[] = [];
+  readonly #namespaces = new Map<string, unknown>();
+  #persist: ((snapshot: WorldSnapshot) => Promise<void>) | undefined;
+  #writeChain: Promise<void> = Promise.resolve();
+
+  private constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    this.identities = identitiesOf(scenario);
+  }
+
+  /** A fresh world as the scenario describes it. */
+  static fromScenario(scenario: Scenario): WorldState {
+    const world = new WorldState(scenario);
+    const now = new Date().toISOString();
+    for (const g of scenario.resourceGroups) {
+      world.#groups.set(groupKey(g.subscriptionId, g.name), {
+        subscriptionId: g.subscriptionId,
+        name: g.name,
+        location: normalizeLocation(g.location),
+        tags: { ...g.tags },
+        ...(g.managedBy ? { managedBy: g.managedBy } : {}),
+        provisioningState: "Succeeded",
+        createdTime: now,
+      });
+    }
+    for (const record of seededResources(scenario, world.identities, now))
+      world.#resources.set(record.id.toLowerCase(), record);
+    world.#roleAssignments = scenario.roleAssignments.map((a) => {
+      const principalId = world.resolvePrincipal(a.principal) ?? a.principal;
+      const role = findBuiltInRole(a.role);
+      return {
+        name: a.id ?? deterministicGuid(`${a.scope}|${principalId}|${role?.id}`.toLowerCase()),
+        principalId,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: role?.id ?? a.role,
+        scope: a.scope,
+        ...(a.description ? { description: a.description } : {}),
+        createdOn: now,
+        updatedOn: now,
+      };
+    });
+    const keyvault: SeededVaultSecrets = { vaults: {} };
+    for (const vault of scenario.keyVaults)
+      keyvault.vaults[vault.name.toLowerCase()] = { secrets: vault.secrets.map((s) => ({ ...s })) };
+    world.#namespaces.set("keyvault", keyvault);
+    return world;
+  }
+
+  /** The world as `--state` saved it. */
+  static fromSnapshot(snapshot: WorldSnapshot): WorldState {
+    const world = new WorldState(snapshot.scenario);
+    for (const g of snapshot.resourceGroups) world.#groups.set(groupKey(g.subscriptionId, g.name), g);
+    for (const r of snapshot.resources) world.#resources.set(r.id.toLowerCase(), r);
+    world.#roleAssignments = [...snapshot.roleAssignments];
+    for (const [name, value] of Object.entries(snapshot.namespaces)) world.#namespaces.set(name, value);
+    return world;
+  }
+
+  /** Makes every `commit()` durable through `persist` (atomic file write) before it resolves. */
+  attachPersistence(persist: (snapshot: WorldSnapshot) => Promise<void>): void {
+    this.#persist = persist;
+  }
+
+  get tenantId(): string {
+    return this.scenario.tenant.id;
+  }
+
+  get vmResourceId(): string {
+    return vmResourceId(this.scenario);
+  }
+
+  findSubscription(subscriptionId: string): Scenario["subscriptions"][number] | undefined {
+    return this.scenario.subscriptions.find((s) => s.id.toLowerCase() === subscriptionId.toLowerCase());
+  }
+
+  /** "system", a user-assigned identity's name, or an object ID, to an object ID. */
+  resolvePrincipal(principal: string): string | undefined {
+    if (principal === "system") return this.identities.find((i) => i.kind === "system")?.principalId;
+    const named = this.identities.find(
+      (i) => i.kind === "user" && i.name.toLowerCase() === principal.toLowerCase(),
+    );
+    return named?.principalId ?? (/^[0-9a-f-]{36}$/i.test(principal) ? principal : undefined);
+  }
+
+  identityByPrincipalId(principalId: string): ManagedIdentity | undefined {
+    return this.identities.find((i) => i.principalId.toLowerCase() === principalId.toLowerCase());
+  }
+
+  // Resource groups
+
+  getResourceGroup(subscriptionId: string, name: string): ResourceGroupRecord | undefined {
+    return this.#groups.get(groupKey(subscriptionId, name));
+  }
+
+  listResourceGroups(subscriptionId: string): ResourceGroupRecord[] {
+    return [...this.#groups.values()].filter(
+      (g) => g.subscriptionId.toLowerCase() === subscriptionId.toLowerCase(),
+    );
+  }
+
+  putResourceGroup(record: ResourceGroupRecord): void {
+    this.#groups.set(groupKey(record.subscriptionId, record.name), record);
+  }
+
+  /** Removes the group and every resource in it. */
+  deleteResourceGroup(subscriptionId: string, name: string): void {
+    this.#groups.delete(groupKey(subscriptionId, name));
+    for (const r of this.listResources({ subscriptionId, resourceGroup: name }))
+      this.#resources.delete(r.id.toLowerCase());
+  }
+
+  // Generic resources, by ID
+
+  getResource(id: string): ArmResourceRecord | undefined {
+    return this.#resources.get(id.toLowerCase());
+  }
+
+  listResources(
+    filter: { subscriptionId?: string; resourceGroup?: string; type?: string } = {},
+  ): ArmResourceRecord[] {
+    const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    return [...this.#resources.values()].filter(
+      (r) =>
+        (filter.subscriptionId === undefined || eq(r.subscriptionId, filter.subscriptionId)) &&
+        (filter.resourceGroup === undefined || eq(r.resourceGroup, filter.resourceGroup)) &&
+        (filter.type === undefined || eq(r.type, filter.type)),
+    );
+  }
+
+  putResource(record: ArmResourceRecord): void {
+    this.#resources.set(record.id.toLowerCase(), record);
+  }
+
+  deleteResource(id: string): boolean {
+    return this.#resources.delete(id.toLowerCase());
+  }
+
+  // Role assignments
+
+  get roleAssignments(): readonly RoleAssignmentRecord[] {
+    return this.#roleAssignments;
+  }
+
+  addRoleAssignment(record: RoleAssignmentRecord): void {
+    this.#roleAssignments = [
+      ...this.#roleAssignments.filter((a) => a.name.toLowerCase() !== record.name.toLowerCase()),
+      record,
+    ];
+  }
+
+  removeRoleAssignment(name: string): RoleAssignmentRecord | undefined {
+    const found = this.#roleAssignments.find((a) => a.name.toLowerCase() === name.toLowerCase());
+    this.#roleAssignments = this.#roleAssignments.filter((a) => a !== found);
+    return found;
+  }
+
+  // Namespaces: JSON data a service module owns (e.g. "keyvault" for vault secrets, "deployments").
+
+  namespace<T>(name: string, initial: () => T): T {
+    if (!this.#namespaces.has(name)) this.#namespaces.set(name, initial());
+    return this.#namespaces.get(name) as T;
+  }
+
+  snapshot(): WorldSnapshot {
+    return structuredClone({
+      format: "msi-emulator-state",
+      version: 1,
+      savedAt: new Date().toISOString(),
+      scenario: this.scenario,
+      resourceGroups: [...this.#groups.values()],
+      resources: [...this.#resources.values()],
+      roleAssignments: this.#roleAssignments,
+      namespaces: Object.fromEntries(this.#namespaces),
+    });
+  }
+
+  /**
+   * Persists the current world (with `--state`); resolve before acknowledging a change. Writes are serialised so
+   * a later snapshot never lands before an earlier one.
+   */
+  commit(): Promise<void> {
+    const persist = this.#persist;
+    if (!persist) return Promise.resolve();
+    const snapshot = this.snapshot();
+    const write = this.#writeChain.then(() => persist(snapshot));
+    this.#writeChain = write.catch(() => {});
+    return write;
+  }
+}
+
+function identitiesOf(scenario: Scenario): ManagedIdentity[] {
+  const vm = scenario.vm;
+  const identities: ManagedIdentity[] = [];
+  if (vm.systemAssignedIdentity) {
+    identities.push({
+      kind: "system",
+      name: "system",
+      clientId: vm.systemAssignedIdentity.clientId,
+      principalId: vm.systemAssignedIdentity.principalId,
+      resourceId: vmResourceId(scenario),
+    });
+  }
+  for (const u of vm.userAssignedIdentities) {
+    identities.push({
+      kind: "user",
+      name: u.name,
+      clientId: u.clientId,
+      principalId: u.principalId,
+      // IMDS reports user-assigned identity IDs with a lowercase "resourcegroups" segment (xms_mirid claim).
+      resourceId: `/subscriptions/${u.subscriptionId ?? vm.subscriptionId}/resourcegroups/${u.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${u.name}`,
+    });
+  }
+  return identities;
+}
+
+function seededResources(
+  scenario: Scenario,
+  identities: readonly ManagedIdentity[],
+  now: string,
+): ArmResourceRecord[] {
+  const vm = scenario.vm;
+  const records: ArmResourceRecord[] = [];
+  const base = (subscriptionId: string, resourceGroup: string, type: string, name: string) => ({
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${type}/${name}`,
+    subscriptionId,
+    resourceGroup,
+    type,
+    name,
+    createdTime: now,
+    changedTime: now,
+  });
+  const userAssigned = identities.filter((i) => i.kind === "user");
+  records.push({
+    ...base(vm.subscriptionId, vm.resourceGroup, "Microsoft.Compute/virtualMachines", vm.name),
+    location: normalizeLocation(vm.location),
+    tags: { ...vm.tags },
+    identity: {
+      type:
+        [vm.systemAssignedIdentity ? "SystemAssigned" : "", userAssigned.length ? "UserAssigned" : ""]
+          .filter(Boolean)
+          .join(", ") || "None",
+      ...(vm.systemAssignedIdentity
+        ? { principalId: vm.systemAssignedIdentity.principalId, tenantId: scenario.tenant.id }
+        : {}),
+      ...(userAssigned.length
+        ? {
+            userAssignedIdentities: Object.fromEntries(
+              userAssigned.map((u) => [u.resourceId, { principalId: u.principalId, clientId: u.clientId }]),
+            ),
+          }
+        : {}),
+    },
+    properties: { vmId: vm.vmId, hardwareProfile: { vmSize: vm.vmSize }, provisioningState: "Succeeded" },
+  });
+  for (const u of vm.userAssignedIdentities) {
+    records.push({
+      ...base(
+        u.subscriptionId ?? vm.subscriptionId,
+        u.resourceGroup,
+        "Microsoft.ManagedIdentity/userAssignedIdentities",
+        u.name,
+      ),
+      location: normalizeLocation(vm.location),
+      tags: {},
+      properties: { tenantId: scenario.tenant.id, principalId: u.principalId, clientId: u.clientId },
+    });
+  }
+  for (const r of scenario.resources) {
+    const parts = r.id.split("/");
+    const providerAt = parts.findIndex((p) => p.toLowerCase() === "providers");
+    const namespace = parts[providerAt + 1] ?? "";
+    const rest = parts.slice(providerAt + 2);
+    const typeSegments = rest.filter((_, i) => i % 2 === 0);
+    records.push({
+      id: r.id,
+      subscriptionId: parts[2] ?? "",
+      resourceGroup: parts[4] ?? "",
+      type: [namespace, ...typeSegments].join("/"),
+      name: rest.filter((_, i) => i % 2 === 1).join("/"),
+      ...(r.location ? { location: normalizeLocation(r.location) } : {}),
+      ...(r.kind ? { kind: r.kind } : {}),
+      ...(r.sku ? { sku: r.sku } : {}),
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.identity ? { identity: r.identity } : {}),
+      properties: r.properties,
+      createdTime: now,
+      changedTime: now,
+    });
+  }
+  for (const v of scenario.keyVaults) {
+    const subscriptionId = v.subscriptionId ?? vm.subscriptionId;
+    const resolve = (principal: string) =>
+      principal === "system"
+        ? identities.find((i) => i.kind === "system")?.principalId
+        : (identities.find((i) => i.kind === "user" && i.name.toLowerCase() === principal.toLowerCase())
+            ?.principalId ?? principal);
+    records.push({
+      ...base(subscriptionId, v.resourceGroup, "Microsoft.KeyVault/vaults", v.name),
+      location: normalizeLocation(v.location ?? vm.location),
+      tags: {},
+      properties: {
+        sku: { family: "A", name: "standard" },
+        tenantId: scenario.tenant.id,
+        accessPolicies: v.accessPolicies.map((p) => ({
+          tenantId: scenario.tenant.id,
+          objectId: resolve(p.principal),
+          permissions: { secrets: p.permissions.secrets, keys: [], certificates: [] },
+        })),
+        enableRbacAuthorization: v.enableRbacAuthorization,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: v.softDeleteRetentionInDays,
+        vaultUri: `https://${v.name.toLowerCase()}.vault.azure.net/`,
+        provisioningState: "Succeeded",
+        publicNetworkAccess: "Enabled",
+      },
+    });
+  }
+  return records;
+}

@@ -1,0 +1,208 @@
+// The HTTP proxy every emulated program talks to (HTTPS_PROXY): it terminates CONNECT tunnels for emulated hosts
+// with a certificate from the emulator's CA, serves IMDS requests in absolute form (GET http://169.254.169.254/...),
+// refuses every other host by name, and never opens a connection to the internet.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
+import { IMDS_HOST } from "../imds/imds-service.ts";
+import type { RequestLog } from "../log/request-log.ts";
+import type { ServiceDispatcher } from "../services.ts";
+import type { LeafCertificates } from "./leaf-certificates.ts";
+
+/** Domains under which a name that no service claims fails like an unresolvable host, rather than being refused. */
+const EMULATED_DOMAINS = [".vault.azure.net", "management.azure.com"];
+
+export interface InterceptingProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startInterceptingProxy(options: {
+  port: number;
+  dispatcher: ServiceDispatcher;
+  certificates: LeafCertificates;
+  log: RequestLog;
+}): Promise<InterceptingProxy> {
+  const { dispatcher, certificates, log } = options;
+  const sockets = new Set<Duplex>();
+  const track = (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    // A client that goes away mid-request must not take the emulator down.
+    socket.on("error", () => socket.destroy());
+  };
+
+  const plain = http.createServer((request, response) => void servePlain(request, response));
+  // Requests that arrive inside intercepted TLS tunnels; this server never listens itself.
+  const secure = http.createServer((request, response) => void serveSecure(request, response));
+  for (const server of [plain, secure]) {
+    server.keepAliveTimeout = 5_000;
+    server.on("clientError", (_error, socket) => refuseMalformed(socket));
+  }
+  plain.on("connection", track);
+
+  async function servePlain(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const raw = request.url ?? "/";
+    if (/^https?:\/\//i.test(raw)) {
+      // Absolute form: the client is using us as its HTTP proxy.
+      const url = new URL(raw);
+      const host = url.hostname.toLowerCase();
+      const target = `${url.pathname}${url.search}`;
+      const service = dispatcher.find(host, "http");
+      await dispatcher.dispatch({ request, response, host, scheme: "http", target }, service, () =>
+        refusalReply(proxyErrors.hostNotEmulated(host)),
+      );
+      return;
+    }
+    const host = hostOf(request.headers.host) ?? "127.0.0.1";
+    // Origin form: a tunnel to 169.254.169.254:80, or AZURE_POD_IDENTITY_AUTHORITY_HOST pointing at this port.
+    const isImds = host === IMDS_HOST || /^\/metadata(\/|\?|$)/i.test(raw);
+    const service = isImds ? dispatcher.find(IMDS_HOST, "http") : undefined;
+    await dispatcher.dispatch(
+      { request, response, host: isImds ? IMDS_HOST : host, scheme: "http", target: raw },
+      service,
+      () => refusalReply(proxyErrors.hostNotEmulated(host)),
+    );
+  }
+
+  async function serveSecure(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const socket = request.socket as tls.TLSSocket & { connectHost?: string };
+    const host = hostOf(request.headers.host) ?? socket.connectHost ?? "";
+    const service = dispatcher.find(host, "https");
+    await dispatcher.dispatch(
+      { request, response, host, scheme: "https", target: request.url ?? "/" },
+      service,
+      () =>
+        refusalReply(
+          isUnderEmulatedDomain(host) ? proxyErrors.hostNotFound(host) : proxyErrors.hostNotEmulated(host),
+        ),
+    );
+  }
+
+  plain.on("connect", (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
+    track(clientSocket);
+    const target = request.url ?? "";
+    const parsed = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
+    if (!parsed) {
+      refuseConnect(clientSocket, target, proxyErrors.badConnectTarget(target));
+      return;
+    }
+    const host = (parsed[1] ?? "").toLowerCase();
+    const port = Number(parsed[2]);
+    if (host === IMDS_HOST && port === 80) {
+      // Some clients tunnel plain HTTP too: hand the tunnel to the plain server, which serves IMDS in origin form.
+      clientSocket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length) clientSocket.unshift(head);
+      plain.emit("connection", clientSocket);
+      return;
+    }
+    const service = port === 443 ? dispatcher.find(host, "https") : undefined;
+    if (!service) {
+      refuseConnect(
+        clientSocket,
+        target,
+        isUnderEmulatedDomain(host)
+          ? proxyErrors.hostNotFound(host)
+          : proxyErrors.hostNotEmulated(port === 443 ? host : target),
+      );
+      return;
+    }
+    void certificates.contextFor(host).then(
+      (context) => {
+        // Answer the CONNECT only once a certificate is ready, so a failure can still be reported as JSON.
+        clientSocket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (head.length) clientSocket.unshift(head);
+        const tlsSocket = new tls.TLSSocket(clientSocket, {
+          isServer: true,
+          secureContext: context,
+          SNICallback: certificates.sniCallback,
+        }) as tls.TLSSocket & { connectHost?: string };
+        tlsSocket.connectHost = host;
+        track(tlsSocket);
+        secure.emit("connection", tlsSocket);
+      },
+      (error: Error) =>
+        refuseConnect(clientSocket, target, {
+          status: 502,
+          statusText: "Bad Gateway",
+          body: {
+            error: {
+              code: "CertificateError",
+              message: `msi-emulator could not issue a certificate for ${host}: ${error.message}`,
+            },
+          },
+        }),
+    );
+  });
+
+  function refuseConnect(socket: Socket, target: string, refusal: ProxyRefusal): void {
+    const body = JSON.stringify(refusal.body);
+    socket.end(
+      `HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    log.add({
+      time: new Date().toISOString(),
+      service: "proxy",
+      method: "CONNECT",
+      host: target.replace(/:\d+$/, ""),
+      path: target,
+      status: refusal.status,
+      durationMs: 0,
+      error: refusal.body.error.code,
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    plain.once("error", reject);
+    plain.listen(options.port, "127.0.0.1", () => {
+      plain.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    port: (plain.address() as AddressInfo).port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        plain.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        plain.closeAllConnections();
+        secure.closeAllConnections();
+      });
+    },
+  };
+}
+
+function refusalReply(refusal: ProxyRefusal) {
+  return { status: refusal.status, body: refusal.body };
+}
+
+function isUnderEmulatedDomain(host: string): boolean {
+  return EMULATED_DOMAINS.some((domain) =>
+    domain.startsWith(".") ? host.endsWith(domain) : host === domain,
+  );
+}
+
+function hostOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  return header
+    .replace(/:\d+$/, "")
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase();
+}
+
+/** Node answers a request it cannot parse with a bare 400; this one says why, as JSON. */
+function refuseMalformed(socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    error: { code: "BadRequest", message: "The request could not be parsed as HTTP/1.1." },
+  });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
