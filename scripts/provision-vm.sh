@@ -42,7 +42,7 @@ Options:
       --vm-size SIZE          VM size                                   (default: Standard_B2s)
       --ssh-source CIDR       addresses allowed to reach SSH, e.g. 203.0.113.10/32
                               (default: *, any address; a warning says so)
-      --secret-name NAME      name of the Key Vault secret              (default: workshop-secret)
+      --secret-name NAME      name of the Key Vault secret              (default: sample-secret)
       --no-node               do not install Node.js 24 and pnpm with cloud-init
       --user-assigned-selector client-id|object-id|resource-id
                               how the next steps select the user-assigned identity
@@ -66,7 +66,7 @@ ssh_key_path=""
 admin_username=azureuser
 vm_size=Standard_B2s
 ssh_source=""
-secret_name=workshop-secret
+secret_name=sample-secret
 install_node=true
 user_assigned_selector=client-id
 subscription=""

@@ -144,7 +144,7 @@ describe("the lab template", () => {
     expect(parameters.secretValue!.type).toBe("securestring");
     expect(parameters.vmSize!.defaultValue).toBe("Standard_B2s");
     expect(parameters.installNode).toMatchObject({ type: "bool", defaultValue: true });
-    expect(parameters.secretName!.defaultValue).toBe("workshop-secret");
+    expect(parameters.secretName!.defaultValue).toBe("sample-secret");
   });
 
   it("installs Node.js 24 and the repository's pinned pnpm with cloud-init", () => {

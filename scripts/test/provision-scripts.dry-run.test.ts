@@ -232,7 +232,7 @@ describe("provision-vm.sh", () => {
       "'sshSourceAddressPrefix=*'",
       "vmSize=Standard_B2s",
       "installNode=true",
-      "secretName=workshop-secret",
+      "secretName=sample-secret",
       `"secretValue=${v("lab_secret_value")}"`,
     ]) {
       expect(deploy).toContain(` ${parameter}`);
