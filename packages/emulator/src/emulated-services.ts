@@ -1,5 +1,5 @@
-// The services the emulator runs, one per imitated Azure endpoint. Part 2 adds Key Vault here: a service whose
-// servesHost(h) is true for "<vault>.vault.azure.net" only while that vault exists (then CONNECT succeeds).
+// The services the emulator runs, one per imitated Azure endpoint. Key Vault's servesHost(h) is true for
+// "<vault>.vault.azure.net" only while that vault exists in the world (then CONNECT succeeds).
 
 import type { ArmProvider } from "./arm/arm-request.ts";
 import { createArmService } from "./arm/arm-service.ts";
@@ -9,6 +9,7 @@ import type { RbacEvaluator } from "./auth/rbac.ts";
 import type { TokenService } from "./auth/tokens.ts";
 import type { FaultController } from "./faults/faults.ts";
 import { createImdsService } from "./imds/imds-service.ts";
+import { createKeyVaultService } from "./keyvault/keyvault-service.ts";
 import type { RequestLog } from "./log/request-log.ts";
 import type { EmulatedService } from "./services.ts";
 import type { WorldState } from "./state/world-state.ts";
@@ -48,5 +49,6 @@ export function createEmulatedServices(
       latency: context.latency,
       pageSize: context.pageSize,
     }),
+    createKeyVaultService({ world: context.world, tokens: context.tokens, rbac: context.rbac }),
   ];
 }

@@ -1,0 +1,213 @@
+// The Key Vault data plane at https://{vault}.vault.azure.net, for every vault that exists in the world: the 401
+// challenge, token checks, api-version, routing to the secrets and deleted-secrets resources, RBAC or access-policy
+// authorization, and Key Vault's response headers. Secret values never reach the request log (bodies are not logged).
+import { randomUUID } from "node:crypto";
+import FindMyWay from "find-my-way";
+import type { RbacEvaluator } from "../auth/rbac.ts";
+import type { TokenService } from "../auth/tokens.ts";
+import { KeyVaultError, keyVaultErrors } from "../errors/keyvault.ts";
+import { proxyErrors } from "../errors/proxy.ts";
+import { type Reply, sendReply } from "../http/reply.ts";
+import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
+import type { LoggedPrincipal } from "../log/request-log.ts";
+import type { EmulatedService, HandledRequest, ServiceExchange } from "../services.ts";
+import type { WorldState } from "../state/world-state.ts";
+import { deletedSecretRoutes } from "./deleted-secrets.ts";
+import { secretsOf } from "./secret-store.ts";
+import { secretRoutes } from "./secrets.ts";
+import { authenticateVaultCaller } from "./vault-authentication.ts";
+import { authorizeVaultOperation } from "./vault-authorization.ts";
+import { type KeyVaultMethod, type KeyVaultRoute, SECRET_NAME } from "./vault-request.ts";
+import { findVault, listVaults, type VaultProfile } from "./vaults.ts";
+
+/** The api-version @azure/keyvault-secrets 4.12 sends by default. */
+export const LATEST_KEY_VAULT_API_VERSION = "2026-04-01";
+
+/**
+ * Every data-plane api-version of Key Vault secrets (azure-rest-api-specs specification/keyvault/data-plane, and the
+ * SDKs' serviceVersion lists): what current and older SDKs, the Python client (7.3) and the Azure CLI send.
+ */
+export const KEY_VAULT_API_VERSIONS: readonly string[] = [
+  "2015-06-01",
+  "2016-10-01",
+  "7.0",
+  "7.0-preview",
+  "7.1",
+  "7.1-preview",
+  "7.2",
+  "7.2-preview",
+  "7.3",
+  "7.3-preview",
+  "7.4",
+  "7.4-preview.1",
+  "7.5",
+  "7.5-preview.1",
+  "7.6",
+  "7.6-preview.1",
+  "7.6-preview.2",
+  "2025-06-01-preview",
+  "2025-07-01",
+  "2026-03-01-preview",
+  LATEST_KEY_VAULT_API_VERSION,
+];
+
+const METHODS: KeyVaultMethod[] = ["GET", "PUT", "PATCH", "DELETE", "POST"];
+
+/** Headers Key Vault sends with every answer (azure-sdk-for-js recordings, Azure/azure-sdk-for-net#7925). */
+function keyVaultHeaders(vault: VaultProfile, requestId: string, clientRequestId: string | undefined) {
+  return {
+    "cache-control": "no-cache",
+    pragma: "no-cache",
+    expires: "-1",
+    "x-ms-keyvault-region": vault.location,
+    "x-ms-request-id": requestId,
+    ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
+    "x-ms-keyvault-service-version": "1.9.2000.1",
+    "x-ms-keyvault-network-info": "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;",
+    "strict-transport-security": "max-age=31536000;includeSubDomains",
+    "x-content-type-options": "nosniff",
+  };
+}
+
+export interface KeyVaultServiceOptions {
+  world: WorldState;
+  tokens: TokenService;
+  rbac: RbacEvaluator;
+}
+
+export function createKeyVaultService(options: KeyVaultServiceOptions): EmulatedService {
+  const { world } = options;
+  const router = FindMyWay({
+    caseSensitive: false,
+    ignoreDuplicateSlashes: true,
+    ignoreTrailingSlash: true,
+    maxParamLength: 500,
+  });
+  for (const route of [...secretRoutes, ...deletedSecretRoutes])
+    router.on(route.method, route.path, () => route);
+
+  // Tie the scenario's seeded secrets to the vaults that exist now, so a vault deleted and created again later
+  // (through ARM) starts empty instead of finding them.
+  for (const vault of listVaults(world)) secretsOf(world, vault);
+
+  return {
+    name: "keyvault",
+    servesHost: (hostname, scheme) => scheme === "https" && findVault(world, hostname) !== undefined,
+    async handle(exchange: ServiceExchange): Promise<HandledRequest> {
+      const vault = findVault(world, exchange.host);
+      if (!vault) {
+        // Deleted while a tunnel to it was still open: from now on it does not resolve.
+        const refusal = proxyErrors.hostNotFound(exchange.host);
+        sendReply(exchange.response, { status: refusal.status, body: refusal.body }, exchange.request.method);
+        return { status: refusal.status, error: refusal.body.error.code };
+      }
+      const method = (exchange.request.method ?? "GET").toUpperCase();
+      const requestId = randomUUID();
+      const clientRequestId = headerValue(exchange.request.headers["x-ms-client-request-id"]);
+      let principal: LoggedPrincipal | undefined;
+      let reply: Reply;
+      let closeAfter = false;
+      try {
+        let rawBody: Buffer;
+        try {
+          rawBody = await readRequestBody(exchange.request);
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          closeAfter = true;
+          throw keyVaultErrors.requestTooLarge(error.limitBytes);
+        }
+        const caller = await authenticateVaultCaller(
+          exchange.request.headers.authorization,
+          vault,
+          options.tokens,
+        );
+        const identity = world.identityByPrincipalId(caller.objectId);
+        principal = {
+          objectId: caller.objectId,
+          clientId: caller.clientId,
+          ...(identity ? { identity: identity.name } : {}),
+        };
+
+        // Concatenated, not resolved: a target starting with "//" must stay a path (Key Vault accepts "//secrets").
+        const url = new URL(
+          `https://${exchange.host}${exchange.target.startsWith("/") ? "" : "/"}${exchange.target}`,
+        );
+        // URLSearchParams decodes names, so `api%2Dversion` (what the current SDK sends) is `api-version`.
+        const apiVersion = url.searchParams.get("api-version");
+        if (apiVersion === null || apiVersion === "")
+          throw keyVaultErrors.missingApiVersion(LATEST_KEY_VAULT_API_VERSION);
+        if (!KEY_VAULT_API_VERSIONS.includes(apiVersion.toLowerCase()))
+          throw keyVaultErrors.unsupportedApiVersion(apiVersion, LATEST_KEY_VAULT_API_VERSION);
+
+        const match = router.find(method as KeyVaultMethod, url.pathname);
+        if (!match) {
+          const allowed = METHODS.some((m) => router.find(m, url.pathname));
+          throw allowed
+            ? keyVaultErrors.methodNotAllowed(method)
+            : keyVaultErrors.noSuchOperation(method, url.pathname);
+        }
+        const route = (match.handler as () => KeyVaultRoute)();
+        const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, v ?? ""]));
+        const secretName = params.secretName;
+        if (secretName !== undefined && !SECRET_NAME.test(secretName))
+          throw keyVaultErrors.invalidName(secretName);
+
+        authorizeVaultOperation({
+          caller,
+          vault,
+          permission: route.permission,
+          secretName,
+          rbac: options.rbac,
+        });
+
+        const { secrets, changed } = secretsOf(world, vault);
+        if (changed) await world.commit();
+        reply = await route.handler({
+          method: method as KeyVaultMethod,
+          params,
+          query: url.searchParams,
+          apiVersion,
+          headers: exchange.request.headers,
+          body: parseJsonBody(rawBody),
+          vault,
+          secrets,
+          nextLinkBase: `https://${exchange.host}:443`,
+          path: url.pathname,
+          commit: () => world.commit(),
+        });
+      } catch (error) {
+        if (!(error instanceof KeyVaultError)) throw error;
+        reply = { status: error.status, headers: error.headers, body: error.toBody() };
+      }
+
+      const headers = {
+        ...keyVaultHeaders(vault, requestId, clientRequestId),
+        ...reply.headers,
+        ...(closeAfter ? { connection: "close" } : {}),
+      };
+      sendReply(exchange.response, { ...reply, headers }, method);
+      const code = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
+      return {
+        status: reply.status,
+        requestId,
+        ...(principal ? { principal } : {}),
+        ...(code ? { error: code } : {}),
+      };
+    },
+  };
+}
+
+function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's message would quote the body, and with it perhaps a secret value.
+    throw keyVaultErrors.badParameter("The request body is not valid JSON.");
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,226 @@
+// Each vault's secrets, versions and soft-deleted secrets, kept in the world's "keyvault" namespace (so `--state`
+// persists them and the admin endpoint shows them with values redacted). The scenario seeds
+// `vaults[name].secrets`; this module turns those into versioned secrets the first time it sees the vault.
+import { randomBytes } from "node:crypto";
+import type { SeededVaultSecrets, WorldState } from "../state/world-state.ts";
+import type { VaultProfile } from "./vaults.ts";
+
+export const KEY_VAULT_NAMESPACE = "keyvault";
+
+export interface SecretVersionRecord {
+  /** 32 lowercase hex characters, as Key Vault's versions are. */
+  version: string;
+  value: string;
+  contentType?: string;
+  tags?: Record<string, string>;
+  enabled: boolean;
+  /** Unix seconds, as on the wire. */
+  nbf?: number;
+  exp?: number;
+  created: number;
+  updated: number;
+}
+
+export interface SecretRecord {
+  /** The name as first set; lookups ignore case, as Key Vault's do. */
+  name: string;
+  /** Oldest first: the last one is the "latest" version. */
+  versions: SecretVersionRecord[];
+}
+
+export interface DeletedSecretRecord extends SecretRecord {
+  deletedDate: number;
+  scheduledPurgeDate: number;
+}
+
+type SeededSecret = SeededVaultSecrets["vaults"][string]["secrets"][number];
+
+interface VaultSecretsState {
+  /** As the scenario seeded them; moved into `active` on first use. */
+  secrets?: SeededSecret[];
+  /** The vault resource these secrets belong to (its ARM createdTime). */
+  vaultCreatedTime?: string;
+  active?: Record<string, SecretRecord>;
+  deleted?: Record<string, DeletedSecretRecord>;
+}
+
+interface KeyVaultNamespace {
+  vaults: Record<string, VaultSecretsState>;
+}
+
+export interface SecretAttributesInput {
+  enabled?: boolean;
+  nbf?: number;
+  exp?: number;
+}
+
+export interface SetSecretInput {
+  value: string;
+  contentType?: string;
+  tags?: Record<string, string>;
+  attributes?: SecretAttributesInput;
+}
+
+export interface UpdateSecretInput {
+  contentType?: string;
+  tags?: Record<string, string>;
+  attributes?: SecretAttributesInput;
+}
+
+export const nowInSeconds = () => Math.floor(Date.now() / 1000);
+
+const keyOf = (name: string) => name.toLowerCase();
+
+/** The secrets of one vault. Mutations change the world's namespace; the caller commits the world afterwards. */
+export class VaultSecrets {
+  readonly #state: Required<Pick<VaultSecretsState, "active" | "deleted">>;
+  readonly #vault: VaultProfile;
+
+  constructor(state: Required<Pick<VaultSecretsState, "active" | "deleted">>, vault: VaultProfile) {
+    this.#state = state;
+    this.#vault = vault;
+  }
+
+  find(name: string): SecretRecord | undefined {
+    return this.#state.active[keyOf(name)];
+  }
+
+  findDeleted(name: string): DeletedSecretRecord | undefined {
+    return this.#state.deleted[keyOf(name)];
+  }
+
+  /** Active secrets sorted by name (case-insensitive), the order the list pages follow. */
+  list(): SecretRecord[] {
+    return Object.entries(this.#state.active)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, secret]) => secret);
+  }
+
+  listDeleted(): DeletedSecretRecord[] {
+    return Object.entries(this.#state.deleted)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, secret]) => secret);
+  }
+
+  /** Adds a new version (creating the secret on first set) and returns it. */
+  set(name: string, input: SetSecretInput): { secret: SecretRecord; version: SecretVersionRecord } {
+    const now = nowInSeconds();
+    const version: SecretVersionRecord = {
+      version: randomBytes(16).toString("hex"),
+      value: input.value,
+      ...(input.contentType !== undefined ? { contentType: input.contentType } : {}),
+      ...(input.tags !== undefined ? { tags: { ...input.tags } } : {}),
+      enabled: input.attributes?.enabled ?? true,
+      ...(input.attributes?.nbf !== undefined ? { nbf: input.attributes.nbf } : {}),
+      ...(input.attributes?.exp !== undefined ? { exp: input.attributes.exp } : {}),
+      created: now,
+      updated: now,
+    };
+    const key = keyOf(name);
+    const secret = this.#state.active[key] ?? { name, versions: [] };
+    secret.versions.push(version);
+    this.#state.active[key] = secret;
+    return { secret, version };
+  }
+
+  /** Changes a version's attributes, content type and tags (never its value). */
+  update(version: SecretVersionRecord, input: UpdateSecretInput): void {
+    if (input.contentType !== undefined) version.contentType = input.contentType;
+    if (input.tags !== undefined) version.tags = { ...input.tags };
+    const attributes = input.attributes ?? {};
+    if (attributes.enabled !== undefined) version.enabled = attributes.enabled;
+    if (attributes.nbf !== undefined) version.nbf = attributes.nbf;
+    if (attributes.exp !== undefined) version.exp = attributes.exp;
+    version.updated = nowInSeconds();
+  }
+
+  /** Deletes every version: into deleted secrets with soft delete, gone for good without it. */
+  delete(secret: SecretRecord): DeletedSecretRecord {
+    const now = nowInSeconds();
+    delete this.#state.active[keyOf(secret.name)];
+    const deleted: DeletedSecretRecord = {
+      ...secret,
+      deletedDate: now,
+      scheduledPurgeDate: now + this.#vault.retentionDays * 86_400,
+    };
+    if (this.#vault.softDelete) this.#state.deleted[keyOf(secret.name)] = deleted;
+    return deleted;
+  }
+
+  recover(deleted: DeletedSecretRecord): SecretRecord {
+    delete this.#state.deleted[keyOf(deleted.name)];
+    const secret: SecretRecord = { name: deleted.name, versions: deleted.versions };
+    this.#state.active[keyOf(deleted.name)] = secret;
+    return secret;
+  }
+
+  purge(deleted: DeletedSecretRecord): void {
+    delete this.#state.deleted[keyOf(deleted.name)];
+  }
+
+  /** Key Vault purges deleted secrets itself once their scheduled purge date has passed. */
+  purgeExpired(now = nowInSeconds()): boolean {
+    let purged = false;
+    for (const [key, deleted] of Object.entries(this.#state.deleted)) {
+      if (deleted.scheduledPurgeDate <= now) {
+        delete this.#state.deleted[key];
+        purged = true;
+      }
+    }
+    return purged;
+  }
+}
+
+/**
+ * The secrets of `vault`, from the world's namespace. Moves scenario-seeded secrets into versioned ones on first use
+ * (created at the vault's creation time), and starts a vault created again under an old name empty.
+ * `changed` tells the caller to commit the world.
+ */
+export function secretsOf(
+  world: WorldState,
+  vault: VaultProfile,
+): { secrets: VaultSecrets; changed: boolean } {
+  const namespace = world.namespace<KeyVaultNamespace>(KEY_VAULT_NAMESPACE, () => ({ vaults: {} }));
+  namespace.vaults ??= {};
+  const key = vault.name.toLowerCase();
+  let changed = false;
+  let state = namespace.vaults[key];
+  if (state?.vaultCreatedTime !== undefined && state.vaultCreatedTime !== vault.createdTime) {
+    state = undefined;
+  }
+  if (!state) {
+    state = {};
+    namespace.vaults[key] = state;
+    changed = true;
+  }
+  if (state.vaultCreatedTime === undefined) {
+    state.vaultCreatedTime = vault.createdTime;
+    changed = true;
+  }
+  state.active ??= {};
+  state.deleted ??= {};
+  if (state.secrets) {
+    const created = Math.floor(Date.parse(vault.createdTime) / 1000) || nowInSeconds();
+    for (const seeded of state.secrets) {
+      state.active[keyOf(seeded.name)] = {
+        name: seeded.name,
+        versions: [
+          {
+            version: randomBytes(16).toString("hex"),
+            value: seeded.value,
+            ...(seeded.contentType !== undefined ? { contentType: seeded.contentType } : {}),
+            ...(seeded.tags !== undefined ? { tags: { ...seeded.tags } } : {}),
+            enabled: seeded.enabled,
+            created,
+            updated: created,
+          },
+        ],
+      };
+    }
+    delete state.secrets;
+    changed = true;
+  }
+  const secrets = new VaultSecrets(state as Required<Pick<VaultSecretsState, "active" | "deleted">>, vault);
+  if (secrets.purgeExpired()) changed = true;
+  return { secrets, changed };
+}
