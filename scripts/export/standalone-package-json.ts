@@ -1,0 +1,68 @@
+// The package.json of an exported sample: the sample's dependencies and the identity package's own, as plain npm
+// ranges, with tsx to run the TypeScript entry point.
+
+import { IDENTITY_PACKAGE_NAME, type PackageJson, SAMPLE_ENTRY } from "./workspace.ts";
+import { type Catalog, npmRangeFor } from "./workspace-catalog.ts";
+
+/** The oldest Node.js the exports promise: the Azure SDK packages the samples use need 22 (their `engines`). */
+export const EXPORTED_NODE_RANGE = ">=22";
+
+/**
+ * Runs the entry point with tsx, a dependency of the export: it works on every Node.js 22 and later. Node's own
+ * type stripping would need no dependency but is on by default only from 22.18 (22.6-22.17 need
+ * --experimental-strip-types and warn on every run, 22.0-22.5 lack it).
+ */
+export const EXPORTED_START_SCRIPT = `tsx ${SAMPLE_ENTRY}`;
+
+export function exportedPackageName(sampleName: string): string {
+  return `msi-sample-${sampleName}`;
+}
+
+export function buildStandalonePackageJson(options: {
+  sampleName: string;
+  sample: PackageJson;
+  identity: PackageJson;
+  catalog: Catalog;
+  license: string | undefined;
+}): PackageJson {
+  const { sample, identity, catalog } = options;
+  const dependencies = new Map<string, string>();
+  const add = (from: string, name: string, spec: string) => {
+    const range = npmRangeFor(name, spec, catalog);
+    const earlier = dependencies.get(name);
+    if (earlier !== undefined && earlier !== range) {
+      throw new Error(`"${name}" is wanted as "${earlier}" and as "${range}" (${from}); make them agree.`);
+    }
+    dependencies.set(name, range);
+  };
+
+  for (const [name, spec] of Object.entries(sample.dependencies ?? {})) {
+    if (name === IDENTITY_PACKAGE_NAME) continue; // copied into src/identity instead
+    if (spec.startsWith("workspace:")) {
+      throw new Error(
+        `${sample.name} depends on the unpublished workspace package ${name}; only ${IDENTITY_PACKAGE_NAME} can be exported with it.`,
+      );
+    }
+    add(sample.name, name, spec);
+  }
+  if (sample.dependencies?.[IDENTITY_PACKAGE_NAME] !== undefined) {
+    for (const [name, spec] of Object.entries(identity.dependencies ?? {})) add(identity.name, name, spec);
+  }
+  // The sample lists tsx as a development tool; in the export it runs `npm start`, so it is a dependency.
+  add(sample.name, "tsx", sample.devDependencies?.tsx ?? sample.dependencies?.tsx ?? "catalog:");
+
+  return {
+    name: exportedPackageName(options.sampleName),
+    version: sample.version ?? "0.1.0",
+    private: true,
+    ...(sample.description !== undefined ? { description: sample.description } : {}),
+    ...(options.license !== undefined ? { license: options.license } : {}),
+    type: "module",
+    engines: { node: EXPORTED_NODE_RANGE },
+    scripts: { start: EXPORTED_START_SCRIPT },
+    // npm 11 skips dependencies' install scripts unless allowed here (docs.npmjs.com, npm-install-scripts). tsx runs
+    // on esbuild, whose postinstall checks its platform binary; the workspace allows it too (allowBuilds).
+    allowScripts: { esbuild: true },
+    dependencies: Object.fromEntries([...dependencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
+}

@@ -1,0 +1,253 @@
+// Shared by the export-sample tests: running the exporter, npm and the exported samples as a user would, the
+// sample runs to check (with the emulator features each needs), and honest probes for those features.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { type Emulator, startEmulator } from "../../packages/emulator/src/index.ts";
+import { httpsThroughProxy } from "../../packages/emulator/test/raw-requests.ts";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+
+export const SAMPLE_NAMES = [
+  "create-delete-key-vault",
+  "deploy-arm-template",
+  "keyvault-and-resource-groups",
+  "list-resource-groups",
+  "user-assigned-identity",
+] as const;
+export type SampleName = (typeof SAMPLE_NAMES)[number];
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end (killed after `timeoutMs`), collecting its output. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs ?? 60_000,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** `pnpm export-sample ...` as the root script runs it: `tsx scripts/export-sample.ts` from the repository root. */
+export function runExportSample(args: readonly string[]): Promise<RunResult> {
+  return run(process.execPath, ["--import", "tsx", "scripts/export-sample.ts", ...args], {
+    cwd: REPO_ROOT,
+    env: withoutOuterPackageManager(process.env),
+  });
+}
+
+/**
+ * The environment minus what an outer `pnpm test` exports for its own scripts (npm_config_*, npm_lifecycle_*...),
+ * which the npm of an exported sample would otherwise read as its configuration; and no update check, since the
+ * samples run behind the emulator's proxy.
+ */
+export function withoutOuterPackageManager(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^(npm|pnpm)_/i.test(name) && name !== "INIT_CWD"),
+  );
+  return { ...clean, npm_config_update_notifier: "false" };
+}
+
+/** Debian's bundle of the machine's trusted CAs (where a TLS-inspecting network's own CA is installed, too). */
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+/**
+ * What the README tells users to run, with one npm cache for every export (the user's default one). The test
+ * setup points NODE_EXTRA_CA_CERTS at the emulator's CA, which is no use to npm: npm gets the machine's own trust.
+ */
+export function npmInstall(dir: string): Promise<RunResult> {
+  const env = withoutOuterPackageManager(process.env);
+  if (existsSync(SYSTEM_CA_BUNDLE)) env.NODE_EXTRA_CA_CERTS = SYSTEM_CA_BUNDLE;
+  else delete env.NODE_EXTRA_CA_CERTS;
+  return run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd: dir,
+    env,
+    timeoutMs: 240_000,
+  });
+}
+
+/** The environment of a program run against `emulator`, as `emulator exec` builds it. */
+export function emulatedEnvironment(emulator: Emulator): NodeJS.ProcessEnv {
+  const env = { ...withoutOuterPackageManager(process.env), ...emulator.env };
+  for (const name of emulator.unsetEnv) delete env[name];
+  return env;
+}
+
+/** What ran, for an assertion message that shows why a run failed. */
+export function describeRun(result: RunResult): string {
+  return `exit ${result.status}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+// Names and IDs of shared/scenarios/default.json.
+export const SUBSCRIPTION_ID = "3f8a2c6e-91d4-4b7a-8e25-6c0d9b1f4a37";
+const RESOURCE_GROUP = "rg-msi-samples";
+const VAULT_NAME = "kv-msi-samples";
+const USER_ASSIGNED_CLIENT_ID = "5d8b2f6a-3e1c-4b97-a6d0-8f2c4e9a1b73";
+
+/** What emulator part 2 adds and the samples beyond listing resource groups need. */
+export type EmulatorFeature = "deployments" | "storageAccounts" | "keyVaultResources" | "keyVaultSecrets";
+
+export interface SampleRun {
+  sample: SampleName;
+  args: string[];
+  needs: EmulatorFeature[];
+  /** Lines (or patterns) the run must print, on stdout or stderr. */
+  prints: (string | RegExp)[];
+}
+
+/** One successful run of each sample against the default scenario, with the lines that show it did its job. */
+export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
+  "list-resource-groups": {
+    sample: "list-resource-groups",
+    args: [],
+    needs: [],
+    prints: [
+      "Signed in as the system-assigned identity of VM 'vm-msi-samples'",
+      `Subscription ${SUBSCRIPTION_ID} (from instance metadata): 3 resource group(s)`,
+      /^rg-msi-samples\s+westus2\s+Succeeded$/m,
+      /^rg-workshop-data\s+eastus\s+Succeeded$/m,
+    ],
+  },
+  "user-assigned-identity": {
+    sample: "user-assigned-identity",
+    args: ["--client-id", USER_ASSIGNED_CLIENT_ID],
+    needs: [],
+    prints: [
+      `Using the user-assigned identity with client ID ${USER_ASSIGNED_CLIENT_ID}.`,
+      "Signed in as user-assigned identity 'id-msi-samples'",
+      `Using subscription ${SUBSCRIPTION_ID} (the only subscription the identity can see).`,
+      "3 resource group(s):",
+      "  rg-workshop-network (westus2)",
+    ],
+  },
+  "keyvault-and-resource-groups": {
+    sample: "keyvault-and-resource-groups",
+    args: ["--vault-name", VAULT_NAME, "--secret-name", "sample-secret", "--show-secret"],
+    needs: ["keyVaultSecrets"],
+    prints: [
+      `Secret 'sample-secret' from https://${VAULT_NAME}.vault.azure.net`,
+      "Hello from Key Vault: the VM's managed identity read this secret.",
+      `Resource groups in subscription ${SUBSCRIPTION_ID} (from instance metadata):`,
+      "  rg-msi-samples (westus2)",
+    ],
+  },
+  "deploy-arm-template": {
+    sample: "deploy-arm-template",
+    args: ["--resource-group", "rg-export-test", "--deployment-name", "export-test"],
+    needs: ["deployments", "storageAccounts"],
+    prints: [
+      "Creating resource group 'rg-export-test' in 'westus2'...",
+      "Deploying template/azuredeploy.json as 'export-test' in 'rg-export-test' (Incremental mode)...",
+      "Deployment 'export-test': Succeeded",
+      /^Storage account '[a-z0-9]{3,24}' /m,
+    ],
+  },
+  "create-delete-key-vault": {
+    sample: "create-delete-key-vault",
+    args: ["--yes", "--vault-name", "kv-export-test"],
+    needs: ["keyVaultResources"],
+    prints: [
+      `Creating Key Vault 'kv-export-test' in resource group '${RESOURCE_GROUP}' (westus2)...`,
+      /^Created \/subscriptions\/[^ ]+\/providers\/Microsoft\.KeyVault\/vaults\/kv-export-test$/im,
+      "Deleting Key Vault 'kv-export-test'...",
+      "Deleted.",
+    ],
+  },
+};
+
+/** The output of a run contains every expected line. */
+export function missingLines(result: RunResult, expected: readonly (string | RegExp)[]): (string | RegExp)[] {
+  const output = `${result.stdout}\n${result.stderr}`;
+  return expected.filter((line) => (typeof line === "string" ? !output.includes(line) : !line.test(output)));
+}
+
+/**
+ * Asks a running emulator, with a valid token, for one thing each feature serves (as the SDK would ask); a
+ * feature is there when it answers 200. Part 1 of the emulator answers 404 (no such route) or refuses the host.
+ */
+export async function probeEmulatorFeatures(emulator: Emulator): Promise<Record<EmulatorFeature, boolean>> {
+  const armToken = await emulator.issueToken({ resource: "https://management.azure.com" });
+  const answers200 = async (host: string, requestPath: string, token: string) => {
+    try {
+      const response = await httpsThroughProxy(emulator.port, {
+        host,
+        path: requestPath,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return response.status === 200;
+    } catch {
+      return false; // the proxy refused the host: no such service
+    }
+  };
+  const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}`;
+  const arm = "management.azure.com";
+  const [deployments, storageAccounts, keyVaultResources, keyVaultSecrets] = await Promise.all([
+    // api-versions as the samples' SDK packages send them (shared/SDK-WIRE-FACTS.md).
+    answers200(arm, `${group}/providers/Microsoft.Resources/deployments?api-version=2026-06-01`, armToken),
+    answers200(arm, `${group}/providers/Microsoft.Storage/storageAccounts?api-version=2026-09-01`, armToken),
+    answers200(
+      arm,
+      `${group}/providers/Microsoft.KeyVault/vaults/${VAULT_NAME}?api-version=2026-02-01`,
+      armToken,
+    ),
+    emulator
+      .issueToken({ resource: "https://vault.azure.net" })
+      .then((vaultToken) =>
+        answers200(
+          `${VAULT_NAME}.vault.azure.net`,
+          "/secrets/sample-secret/?api-version=2026-04-01",
+          vaultToken,
+        ),
+      ),
+  ]);
+  return { deployments, storageAccounts, keyVaultResources, keyVaultSecrets };
+}
+
+/** Runs `task` over `items`, at most `limit` at a time (the CI machine has two cores). */
+export async function inBatches<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Which part-2 features a fresh default emulator serves today (probed once per test file, at collection time). */
+export async function probeFreshEmulator(): Promise<Record<EmulatorFeature, boolean>> {
+  const emulator = await startEmulator();
+  try {
+    return await probeEmulatorFeatures(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+/** "deployments, storageAccounts" for a test's name, so a skipped case says what it waits for. */
+export function featureList(features: readonly EmulatorFeature[]): string {
+  return features.join(", ");
+}
