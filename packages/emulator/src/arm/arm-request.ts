@@ -46,6 +46,20 @@ export interface ArmRequest {
   authorize(action: string, scope: string): void;
   /** Same check, as a boolean. */
   can(action: string, scope: string): boolean;
+  /**
+   * Sends a request through the same routes and handlers as the gateway, as the same caller, and answers what the
+   * gateway would have answered (errors included). Template deployments deploy each resource this way.
+   */
+  dispatch(request: InternalArmRequest): Promise<Reply>;
+}
+
+/** A request a provider sends to another provider (no HTTP, same caller). */
+export interface InternalArmRequest {
+  method: ArmMethod;
+  /** Path without query, e.g. a resource ID. */
+  path: string;
+  apiVersion: string;
+  body?: unknown;
 }
 
 export interface ArmRoute {

@@ -46,6 +46,67 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     for (const route of provider.routes) router.on(route.method, route.path, () => route);
   }
   const hosts = new Set([ARM_HOST, ...(options.hosts ?? [])]);
+
+  /** Routes one request (from the wire, or from a provider through `dispatch`) to its handler. */
+  async function invoke(call: RouteCall): Promise<Reply> {
+    const match = router.find(call.method, call.pathname);
+    if (!match) {
+      const allowed = METHODS.filter((m) => router.find(m, call.pathname));
+      throw allowed.length
+        ? armErrors.methodNotAllowed(call.method)
+        : armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
+    }
+    const route = (match.handler as () => ArmRoute)();
+    const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, v ?? ""]));
+    if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
+      throw armErrors.subscriptionNotFound(params.subscriptionId);
+    }
+    const { caller } = call;
+    const request: ArmRequest = {
+      method: call.method,
+      params,
+      query: call.query,
+      apiVersion: call.apiVersion,
+      headers: call.headers,
+      body: call.body,
+      caller,
+      world: options.world,
+      rbac: options.rbac,
+      operations: options.operations,
+      baseUrl: call.baseUrl,
+      path: call.pathname,
+      requestId: call.requestId,
+      pageSize: options.pageSize,
+      latency: options.latency(),
+      authorize(action, scope) {
+        if (!options.rbac.isActionAllowed(caller.objectId, action, scope)) {
+          throw armErrors.authorizationFailed(caller.clientId, caller.objectId, action, scope);
+        }
+      },
+      can: (action, scope) => options.rbac.isActionAllowed(caller.objectId, action, scope),
+      async dispatch(internal) {
+        const query = new URLSearchParams({ "api-version": internal.apiVersion });
+        try {
+          return await invoke({
+            method: internal.method,
+            pathname: internal.path,
+            query,
+            apiVersion: internal.apiVersion,
+            headers: call.headers,
+            body: internal.body,
+            caller,
+            baseUrl: call.baseUrl,
+            requestId: randomUUID(),
+          });
+        } catch (error) {
+          if (!(error instanceof ArmError)) throw error;
+          return { status: error.status, headers: error.headers, body: error.toBody() };
+        }
+      },
+    };
+    return route.handler(request);
+  }
+
   const counters = { reads: 12_000, writes: 1_200 };
 
   return {
@@ -108,43 +169,17 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
         const throttle = options.faults.takeArmThrottle();
         if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
 
-        const match = router.find(method as ArmMethod, url.pathname);
-        if (!match) {
-          const allowed = METHODS.filter((m) => router.find(m, url.pathname));
-          throw allowed.length
-            ? armErrors.methodNotAllowed(method)
-            : armErrors.noRouteMatches(url.toString());
-        }
-        const route = (match.handler as () => ArmRoute)();
-        const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, v ?? ""]));
-        if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
-          throw armErrors.subscriptionNotFound(params.subscriptionId);
-        }
-
-        const request: ArmRequest = {
+        reply = await invoke({
           method: method as ArmMethod,
-          params,
+          pathname: url.pathname,
           query: url.searchParams,
           apiVersion,
           headers: exchange.request.headers,
           body: parseJsonBody(rawBody),
           caller,
-          world: options.world,
-          rbac: options.rbac,
-          operations: options.operations,
           baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
-          path: url.pathname,
           requestId,
-          pageSize: options.pageSize,
-          latency: options.latency(),
-          authorize(action, scope) {
-            if (!options.rbac.isActionAllowed(caller.objectId, action, scope)) {
-              throw armErrors.authorizationFailed(caller.clientId, caller.objectId, action, scope);
-            }
-          },
-          can: (action, scope) => options.rbac.isActionAllowed(caller.objectId, action, scope),
-        };
-        reply = await route.handler(request);
+        });
       } catch (error) {
         if (!(error instanceof ArmError)) throw error;
         reply = { status: error.status, headers: error.headers, body: error.toBody() };
@@ -186,6 +221,18 @@ async function authenticate(
   if (String(claims.tid).toLowerCase() !== options.world.tenantId.toLowerCase())
     throw armErrors.wrongTenant(String(claims.tid), options.world.tenantId);
   return { objectId: claims.oid, clientId: claims.appid, tenantId: claims.tid, claims };
+}
+
+interface RouteCall {
+  method: ArmMethod;
+  pathname: string;
+  query: URLSearchParams;
+  apiVersion: string;
+  headers: ArmRequest["headers"];
+  body: unknown;
+  caller: ArmCaller;
+  baseUrl: string;
+  requestId: string;
 }
 
 function parseJsonBody(raw: Buffer): unknown {

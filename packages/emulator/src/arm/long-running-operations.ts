@@ -28,6 +28,8 @@ export interface OperationRecord {
   endTime?: string;
   outcome?: OperationOutcome;
   completesAt: number;
+  /** What a status poll shows while the operation runs (default InProgress; deployments say Accepted, Running). */
+  progress?: () => string;
 }
 
 export interface StartOperationOptions {
@@ -38,6 +40,15 @@ export interface StartOperationOptions {
   run: () => Promise<OperationOutcome | undefined> | OperationOutcome | undefined;
   /** How long a "realistic" operation stays InProgress; default 3 s. */
   realisticDurationMs?: number;
+}
+
+/** Work that starts at once and finishes when it finishes (a deployment): see LongRunningOperations.track. */
+export interface TrackOperationOptions {
+  subscriptionId: string;
+  providerNamespace?: string;
+  location?: string;
+  work: () => Promise<OperationOutcome | undefined>;
+  progress?: () => string;
 }
 
 export class LongRunningOperations {
@@ -79,6 +90,60 @@ export class LongRunningOperations {
       this.#timers.add(timer);
     }
     return record;
+  }
+
+  /**
+   * Starts work that runs on its own schedule and completes the operation when it finishes. With instant latency
+   * this resolves after the work is done (so the 201/202 acknowledges the finished change).
+   */
+  async track(options: TrackOperationOptions): Promise<OperationRecord> {
+    const record: OperationRecord = {
+      id: randomUUID(),
+      subscriptionId: options.subscriptionId,
+      providerNamespace: options.providerNamespace ?? "Microsoft.Resources",
+      location: options.location ?? "westus2",
+      status: "InProgress",
+      startTime: new Date().toISOString(),
+      // Polls never force it: the work decides when it is done.
+      completesAt: Number.POSITIVE_INFINITY,
+      ...(options.progress ? { progress: options.progress } : {}),
+    };
+    this.#operations.set(record.id, record);
+    const settling = (async () => {
+      let outcome: OperationOutcome | undefined;
+      try {
+        outcome = await options.work();
+      } catch (error) {
+        outcome = {
+          error: { code: "InternalServerError", message: (error as Error).message },
+          errorStatus: 500,
+        };
+      }
+      record.outcome = outcome ?? {};
+      record.status = outcome?.error ? "Failed" : "Succeeded";
+      record.endTime = new Date().toISOString();
+    })();
+    this.#settling.set(record.id, settling);
+    if (this.#latency() === "instant") await settling;
+    return record;
+  }
+
+  /** Resolves once the operation has completed (at once for an unknown or finished one). */
+  async settled(id: string): Promise<OperationRecord | undefined> {
+    const record = this.#operations.get(id);
+    if (!record) return undefined;
+    if (record.status === "InProgress") {
+      const settling = this.#settling.get(id);
+      if (settling) await settling;
+      else await this.#waitForTimer(record);
+    }
+    return record;
+  }
+
+  /** The operation a Location or Azure-AsyncOperation URL of this store names, if any. */
+  idFromUrl(url: string): string | undefined {
+    const match = /\/(?:operationresults|operationstatuses)\/([^/?#]+)/i.exec(url);
+    return match?.[1] && this.#operations.has(match[1]) ? match[1] : undefined;
   }
 
   /** The operation's current state, completing it first if it is due. */
@@ -140,12 +205,19 @@ export class LongRunningOperations {
     return {
       id: url.pathname,
       name: record.id,
-      status: record.status,
+      status: record.status === "InProgress" && record.progress ? record.progress() : record.status,
       startTime: record.startTime,
       ...(record.endTime ? { endTime: record.endTime } : {}),
       ...(record.status === "InProgress" ? { percentComplete: 50 } : {}),
       ...(record.outcome?.error ? { error: record.outcome.error } : {}),
     };
+  }
+
+  /** A realistic operation completes when its timer fires (or at the first poll after that). */
+  async #waitForTimer(record: OperationRecord): Promise<void> {
+    const delay = Math.max(0, record.completesAt - Date.now());
+    if (Number.isFinite(delay)) await new Promise((resolve) => setTimeout(resolve, delay));
+    await this.#settle(record);
   }
 
   /** Stops timers (emulator shutdown). */

@@ -127,6 +127,19 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
     notDataActions: [],
   },
   {
+    id: "21090545-7ca7-4776-b22c-e363652d74d2",
+    roleName: "Key Vault Reader",
+    description:
+      "Read metadata of key vaults and its certificates, keys, and secrets. Cannot read sensitive values such as secret contents or key material. Only works for key vaults that use the 'Azure role-based access control' permission model.",
+    actions: KEY_VAULT_CONTROL_PLANE_READS,
+    notActions: [],
+    dataActions: [
+      "Microsoft.KeyVault/vaults/*/read",
+      "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+    ],
+    notDataActions: [],
+  },
+  {
     id: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     roleName: "Key Vault Secrets Officer",
     description:

@@ -16,6 +16,8 @@ export class ArmError extends Error {
   readonly code: string;
   readonly headers: Record<string, string>;
   readonly details: ArmErrorDetail[] | undefined;
+  readonly target: string | undefined;
+  readonly additionalInfo: unknown[] | undefined;
 
   constructor(
     status: number,
@@ -23,6 +25,7 @@ export class ArmError extends Error {
     message: string,
     headers: Record<string, string> = {},
     details?: ArmErrorDetail[],
+    more: { target?: string; additionalInfo?: unknown[] } = {},
   ) {
     super(message);
     this.name = "ArmError";
@@ -30,12 +33,28 @@ export class ArmError extends Error {
     this.code = code;
     this.headers = headers;
     this.details = details;
+    this.target = more.target;
+    this.additionalInfo = more.additionalInfo;
+  }
+
+  /** An error whose body was built elsewhere (e.g. by the template engine), sent as is. */
+  static fromDetail(status: number, detail: ArmErrorDetail): ArmError {
+    return new ArmError(status, detail.code, detail.message, {}, detail.details, {
+      ...(detail.target !== undefined ? { target: detail.target } : {}),
+      ...(detail.additionalInfo !== undefined ? { additionalInfo: detail.additionalInfo } : {}),
+    });
+  }
+
+  toDetail(): ArmErrorDetail {
+    const error: ArmErrorDetail = { code: this.code, message: this.message };
+    if (this.target !== undefined) error.target = this.target;
+    if (this.details) error.details = this.details;
+    if (this.additionalInfo) error.additionalInfo = this.additionalInfo;
+    return error;
   }
 
   toBody(): { error: ArmErrorDetail } {
-    const error: ArmErrorDetail = { code: this.code, message: this.message };
-    if (this.details) error.details = this.details;
-    return { error };
+    return { error: this.toDetail() };
   }
 }
 
@@ -214,6 +233,148 @@ export const armErrors = {
       "TooManyRequests",
       "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits",
       { "retry-after": String(retryAfterSeconds) },
+    );
+  },
+  /** "The resource 'x' already exists in location 'westus' in resource group 'g'. A resource with the same name cannot be created in location 'eastus'. ..." (docs: error-storage-account-name; Azure/azure-service-operator#784). The status is not documented; 409 is assumed. */
+  invalidResourceLocation(
+    name: string,
+    existing: string,
+    resourceGroup: string,
+    requested: string,
+  ): ArmError {
+    return new ArmError(
+      409,
+      "InvalidResourceLocation",
+      `The resource '${name}' already exists in location '${existing}' in resource group '${resourceGroup}'. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`,
+    );
+  },
+  /** ARM's answer for a child resource whose parent does not exist. */
+  parentResourceNotFound(parentName: string): ArmError {
+    return new ArmError(
+      404,
+      "ParentResourceNotFound",
+      `Can not perform requested operation on nested resource. Parent resource '${parentName}' not found.`,
+    );
+  },
+  /** Emulator wording: Azure's exact message for a missing user-assigned identity was not found published. */
+  userAssignedIdentityNotFound(resourceId: string, identityId: string): ArmError {
+    return new ArmError(
+      400,
+      "FailedIdentityOperation",
+      `Identity operation for resource '${resourceId}' failed: the user-assigned identity '${identityId}' was not found.`,
+    );
+  },
+
+  // Microsoft.Storage (docs: "Resolve errors for storage account names"; azure-rest-api-specs validate example).
+  storageAccountNameInvalid(name: string): ArmError {
+    return new ArmError(
+      400,
+      "AccountNameInvalid",
+      `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`,
+      {},
+      undefined,
+      { target: name },
+    );
+  },
+  storageAccountAlreadyTaken(name: string): ArmError {
+    return new ArmError(
+      409,
+      "StorageAccountAlreadyTaken",
+      `The storage account named ${name} is already taken.`,
+      {},
+      undefined,
+      { target: name },
+    );
+  },
+  storageAccountInAnotherResourceGroup(name: string): ArmError {
+    return new ArmError(
+      409,
+      "StorageAccountInAnotherResourceGroup",
+      `The account ${name} is already in another resource group in this subscription.`,
+    );
+  },
+  /** "The AccountType Standard_LRS1 is invalid. For more information, see - https://aka.ms/storageaccountskus" (docs: deployment operations example). */
+  invalidStorageAccountType(sku: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidAccountType",
+      `The AccountType ${sku} is invalid. For more information, see - https://aka.ms/storageaccountskus`,
+    );
+  },
+
+  // Microsoft.KeyVault vaults (messages as quoted in Azure/azure-powershell#15115, Azure/AI-in-a-Box#104).
+  vaultNameNotValid(name: string): ArmError {
+    return new ArmError(
+      400,
+      "VaultNameNotValid",
+      `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Follow this link for more information: https://go.microsoft.com/fwlink/?linkid=2147742`,
+    );
+  },
+  vaultAlreadyExists(name: string): ArmError {
+    return new ArmError(
+      409,
+      "VaultAlreadyExists",
+      `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information about VaultAlreadyExists, soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`,
+    );
+  },
+
+  // Microsoft.Resources/deployments
+  deploymentNotFound(name: string): ArmError {
+    return new ArmError(404, "DeploymentNotFound", `Deployment '${name}' could not be found.`);
+  },
+  /** "Unable to edit or replace deployment 'x': previous deployment from '5/27/2016 3:49:49 PM' is still active (expiration time is '6/3/2016 3:49:47 PM'). ..." (Azure/azure-cli#336). */
+  deploymentActive(name: string, startedAt: Date): ArmError {
+    const expires = new Date(startedAt.getTime() + 7 * 86_400_000);
+    return new ArmError(
+      409,
+      "DeploymentActive",
+      `Unable to edit or replace deployment '${name}': previous deployment from '${armMessageTime(startedAt)}' is still active (expiration time is '${armMessageTime(expires)}'). Please see https://aka.ms/arm-deploy for usage details.`,
+    );
+  },
+  /** Emulator wording (the spec says only that a running deployment cannot be deleted). */
+  deploymentActiveCannotDelete(name: string): ArmError {
+    return new ArmError(
+      409,
+      "DeploymentActive",
+      `The deployment '${name}' is still active and cannot be deleted. Cancel it or wait until it completes.`,
+    );
+  },
+  deploymentOperationNotFound(operationId: string): ArmError {
+    return new ArmError(
+      404,
+      "DeploymentOperationNotFound",
+      `Deployment operation '${operationId}' could not be found.`,
+    );
+  },
+  /** Preflight found provider errors: azure-rest-api-specs PostDeploymentValidateOnResourceGroup.json (400). */
+  preflightValidationFailed(deploymentName: string, trackingId: string, errors: ArmErrorDetail[]): ArmError {
+    return new ArmError(
+      400,
+      "InvalidTemplateDeployment",
+      `The template deployment '${deploymentName}' is not valid according to the validation procedure. The tracking id is '${trackingId}'. See inner errors for details.`,
+      {},
+      [
+        {
+          code: "PreflightValidationCheckFailed",
+          message: "Preflight validation failed. Please refer to the details for the specific errors.",
+          details: errors,
+        },
+      ],
+    );
+  },
+  /** A resource the caller may not write: "The template deployment failed with error: 'Authorization failed for template resource ...'" (Azure-Samples/azure-search-openai-demo#242, 400). */
+  templateResourceAuthorizationFailed(
+    resourceName: string,
+    resourceType: string,
+    clientId: string,
+    objectId: string,
+    action: string,
+    scope: string,
+  ): ArmError {
+    return new ArmError(
+      400,
+      "InvalidTemplateDeployment",
+      `The template deployment failed with error: 'Authorization failed for template resource '${resourceName}' of type '${resourceType}'. The client '${clientId}' with object id '${objectId}' does not have permission to perform action '${action}' at scope '${scope}'.'.`,
     );
   },
   operationNotFound(): ArmError {

@@ -2,7 +2,7 @@
 // can change (resource groups, generic resources by ID, role assignments, per-service namespaces such as vault secrets).
 import { createHash } from "node:crypto";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
-import type { RoleAssignmentRecord } from "../auth/rbac.ts";
+import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
 import type { Scenario } from "./scenario-schema.ts";
 
 export interface ManagedIdentity {
@@ -193,11 +193,15 @@ export class WorldState {
     this.#groups.set(groupKey(record.subscriptionId, record.name), record);
   }
 
-  /** Removes the group and every resource in it. */
+  /**
+   * Removes the group, every resource in it, and the role assignments made at or below it (ARM deletes a scope's
+   * extension resources with the scope).
+   */
   deleteResourceGroup(subscriptionId: string, name: string): void {
     this.#groups.delete(groupKey(subscriptionId, name));
     for (const r of this.listResources({ subscriptionId, resourceGroup: name }))
       this.#resources.delete(r.id.toLowerCase());
+    this.#removeRoleAssignmentsWithin(resourceGroupId(subscriptionId, name));
   }
 
   // Generic resources, by ID
@@ -222,8 +226,17 @@ export class WorldState {
     this.#resources.set(record.id.toLowerCase(), record);
   }
 
+  /** Removes the resource, its child resources, and the role assignments made at or below it. */
   deleteResource(id: string): boolean {
-    return this.#resources.delete(id.toLowerCase());
+    const existed = this.#resources.delete(id.toLowerCase());
+    const prefix = `${id.toLowerCase()}/`;
+    for (const key of [...this.#resources.keys()]) if (key.startsWith(prefix)) this.#resources.delete(key);
+    this.#removeRoleAssignmentsWithin(id);
+    return existed;
+  }
+
+  #removeRoleAssignmentsWithin(scope: string): void {
+    this.#roleAssignments = this.#roleAssignments.filter((a) => !scopeIsWithin(a.scope, scope));
   }
 
   // Role assignments

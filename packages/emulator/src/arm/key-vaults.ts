@@ -1,0 +1,298 @@
+// Microsoft.KeyVault/vaults on the ARM side (the resource the Key Vault data plane in ../keyvault/ serves while it
+// exists): create or update, get, update, delete, with Key Vault's name rules and global name uniqueness; and
+// Microsoft.KeyVault/vaults/secrets, whose value goes to the data plane and never comes back through ARM.
+// Shapes: azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/
+// (keyvault.json Vaults_CreateOrUpdate, examples/createVault.json; secrets.json Secrets_CreateOrUpdate).
+// Deleting a vault removes it at once: soft-deleted vaults (and purge) are not emulated, so the name is free again.
+import { z } from "zod";
+import { type ArmError, armErrors } from "../errors/arm.ts";
+import type { Reply } from "../http/reply.ts";
+import { secretsOf } from "../keyvault/secret-store.ts";
+import { secretId } from "../keyvault/secrets.ts";
+import { findVault } from "../keyvault/vaults.ts";
+import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
+import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
+import {
+  checkLocationUnchanged,
+  existingGroup,
+  groupForWrite,
+  type ResourceAddress,
+  requestScope,
+  resourceBody,
+  resourceIdOf,
+  resourceNotFound,
+} from "./resource-envelope.ts";
+
+export const VAULT_TYPE = "Microsoft.KeyVault/vaults";
+const SECRET_TYPE = "Microsoft.KeyVault/vaults/secrets";
+const VAULT_PATH =
+  "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.KeyVault/vaults/:vaultName";
+const SECRET_PATH = `${VAULT_PATH}/secrets/:secretName`;
+/** 3-24 letters, digits and hyphens; starts with a letter, ends with a letter or digit, no "--" (resource-name-rules). */
+const VAULT_NAME = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
+/** From api-version 2026-02-01 a new vault uses Azure RBAC unless told otherwise (Key Vault "default access control"). */
+const RBAC_DEFAULT_FROM = "2026-02-01";
+/** In realistic mode a new vault spends this long in RegisteringDns, as a real one does for a few seconds. */
+const DNS_REGISTRATION_MS = 2000;
+
+const vaultSchema = z.looseObject({
+  location: z.string({ error: "location is required" }),
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.looseObject({
+    tenantId: z.guid({ error: "properties.tenantId must be a GUID" }),
+    sku: z.looseObject({ family: z.string(), name: z.enum(["standard", "premium"]) }),
+    accessPolicies: z.array(z.looseObject({ objectId: z.string(), tenantId: z.string() })).optional(),
+    enableRbacAuthorization: z.boolean().optional(),
+    enableSoftDelete: z.boolean().optional(),
+    softDeleteRetentionInDays: z.int().min(7).max(90).optional(),
+  }),
+});
+const vaultPatchSchema = z.looseObject({
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+const secretSchema = z.looseObject({
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.looseObject({
+    value: z.string({ error: "properties.value is required" }),
+    contentType: z.string().optional(),
+    attributes: z
+      .looseObject({ enabled: z.boolean().optional(), nbf: z.int().optional(), exp: z.int().optional() })
+      .optional(),
+  }),
+});
+
+function vaultAddress(request: ArmRequest): ResourceAddress {
+  const group = request.world.getResourceGroup(
+    request.params.subscriptionId ?? "",
+    request.params.resourceGroupName ?? "",
+  );
+  return {
+    subscriptionId: request.params.subscriptionId ?? "",
+    resourceGroup: group?.name ?? request.params.resourceGroupName ?? "",
+    namespace: "Microsoft.KeyVault",
+    types: ["vaults"],
+    names: [request.params.vaultName ?? ""],
+  };
+}
+
+/** A vault done registering its DNS name says so at the next read. */
+function settled(world: WorldState, record: ArmResourceRecord): ArmResourceRecord {
+  const readyAt = Number(record.extra?.dnsReadyAt ?? 0);
+  if (record.properties.provisioningState !== "RegisteringDns" || Date.now() < readyAt) return record;
+  const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" } };
+  delete ready.extra;
+  world.putResource(ready);
+  return ready;
+}
+
+function existingVault(request: ArmRequest): ArmResourceRecord {
+  existingGroup(request);
+  const address = vaultAddress(request);
+  const record = request.world.getResource(resourceIdOf(address));
+  if (!record) throw resourceNotFound(address);
+  return settled(request.world, record);
+}
+
+/**
+ * Key Vault's own checks of a vault write: name rules and global uniqueness. Template deployments run these in
+ * preflight.
+ */
+export function validateVault(world: WorldState, address: ResourceAddress): ArmError | undefined {
+  const name = address.names[0] ?? "";
+  if (!VAULT_NAME.test(name)) return armErrors.vaultNameNotValid(name);
+  const id = resourceIdOf(address).toLowerCase();
+  const taken = world
+    .listResources({ type: VAULT_TYPE })
+    .some((vault) => vault.name.toLowerCase() === name.toLowerCase() && vault.id.toLowerCase() !== id);
+  return taken ? armErrors.vaultAlreadyExists(name) : undefined;
+}
+
+async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
+  request.authorize(`${VAULT_TYPE}/write`, requestScope(request));
+  const group = groupForWrite(request);
+  const address = vaultAddress(request);
+  const invalid = validateVault(request.world, address);
+  if (invalid) throw invalid;
+  const input = parseArmBody(vaultSchema, request.body);
+  const id = resourceIdOf(address);
+  const existing = request.world.getResource(id);
+  const location = normalizeLocation(input.location);
+  checkLocationUnchanged(existing, location);
+  const name = existing?.name ?? address.names[0] ?? "";
+  const now = new Date().toISOString();
+  const registering = !existing && request.latency === "realistic";
+  const record: ArmResourceRecord = {
+    id: existing?.id ?? id,
+    subscriptionId: group.subscriptionId,
+    resourceGroup: group.name,
+    type: VAULT_TYPE,
+    name,
+    location,
+    tags: input.tags ?? {},
+    properties: {
+      accessPolicies: [],
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enableRbacAuthorization: request.apiVersion >= RBAC_DEFAULT_FROM,
+      publicNetworkAccess: "Enabled",
+      ...(existing?.properties ?? {}),
+      ...input.properties,
+      vaultUri: `https://${name.toLowerCase()}.vault.azure.net/`,
+      provisioningState: registering ? "RegisteringDns" : "Succeeded",
+    },
+    // A vault created again under an old name is a new vault (the data plane starts it empty).
+    createdTime: existing?.createdTime ?? now,
+    changedTime: now,
+    ...(registering ? { extra: { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } } : {}),
+  };
+  request.world.putResource(record);
+  await request.world.commit();
+  // Vaults_CreateOrUpdate answers 201/200 with the vault; while it registers DNS the SDK polls the vault itself.
+  return {
+    status: existing ? 200 : 201,
+    ...(registering ? { headers: { "retry-after": "1" } } : {}),
+    body: resourceBody(record),
+  };
+}
+
+async function updateVault(request: ArmRequest): Promise<Reply> {
+  request.authorize(`${VAULT_TYPE}/write`, requestScope(request));
+  const existing = existingVault(request);
+  const input = parseArmBody(vaultPatchSchema, request.body);
+  const record: ArmResourceRecord = {
+    ...existing,
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    properties: {
+      ...existing.properties,
+      ...(input.properties ?? {}),
+      vaultUri: existing.properties.vaultUri,
+    },
+    changedTime: new Date().toISOString(),
+  };
+  request.world.putResource(record);
+  await request.world.commit();
+  return { status: 200, body: resourceBody(record) };
+}
+
+async function deleteVault(request: ArmRequest): Promise<Reply> {
+  request.authorize(`${VAULT_TYPE}/delete`, requestScope(request));
+  existingGroup(request);
+  const id = resourceIdOf(vaultAddress(request));
+  if (!request.world.getResource(id)) return { status: 204 };
+  // The data plane stops serving <name>.vault.azure.net as soon as the resource is gone.
+  request.world.deleteResource(id);
+  await request.world.commit();
+  return { status: 200 };
+}
+
+function secretAddress(request: ArmRequest): ResourceAddress {
+  const vault = vaultAddress(request);
+  return {
+    ...vault,
+    types: ["vaults", "secrets"],
+    names: [...vault.names, request.params.secretName ?? ""],
+  };
+}
+
+/** Secrets_CreateOrUpdate: a new version in the data plane; ARM keeps the envelope and never returns the value. */
+async function putSecret(request: ArmRequest): Promise<Reply> {
+  request.authorize(`${SECRET_TYPE}/write`, requestScope(request));
+  groupForWrite(request);
+  const vaultName = request.params.vaultName ?? "";
+  const vaultRecord = request.world.getResource(resourceIdOf(vaultAddress(request)));
+  if (!vaultRecord) throw armErrors.parentResourceNotFound(vaultName);
+  const input = parseArmBody(secretSchema, request.body);
+  const vault = findVault(request.world, `${vaultRecord.name}.vault.azure.net`);
+  if (!vault) throw armErrors.parentResourceNotFound(vaultName);
+  const secretName = request.params.secretName ?? "";
+  const { secrets } = secretsOf(request.world, vault);
+  const attributes = input.properties.attributes;
+  const { version } = secrets.set(secretName, {
+    value: input.properties.value,
+    ...(input.properties.contentType !== undefined ? { contentType: input.properties.contentType } : {}),
+    ...(attributes
+      ? {
+          attributes: {
+            ...(attributes.enabled !== undefined ? { enabled: attributes.enabled } : {}),
+            ...(attributes.nbf !== undefined ? { nbf: attributes.nbf } : {}),
+            ...(attributes.exp !== undefined ? { exp: attributes.exp } : {}),
+          },
+        }
+      : {}),
+  });
+  const id = resourceIdOf(secretAddress(request));
+  const existing = request.world.getResource(id);
+  const now = new Date().toISOString();
+  const record: ArmResourceRecord = {
+    id: existing?.id ?? id,
+    subscriptionId: vaultRecord.subscriptionId,
+    resourceGroup: vaultRecord.resourceGroup,
+    type: SECRET_TYPE,
+    name: existing?.name ?? `${vaultRecord.name}/${secretName}`,
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    properties: {
+      attributes: {
+        enabled: version.enabled,
+        ...(version.nbf !== undefined ? { nbf: version.nbf } : {}),
+        ...(version.exp !== undefined ? { exp: version.exp } : {}),
+        created: version.created,
+        updated: version.updated,
+      },
+      ...(version.contentType !== undefined ? { contentType: version.contentType } : {}),
+      secretUri: secretId(vault, secretName),
+      secretUriWithVersion: secretId(vault, secretName, version.version),
+    },
+    createdTime: existing?.createdTime ?? now,
+    changedTime: now,
+  };
+  request.world.putResource(record);
+  await request.world.commit();
+  return { status: existing ? 200 : 201, body: resourceBody(record) };
+}
+
+export const keyVaultsProvider: ArmProvider = {
+  name: VAULT_TYPE,
+  routes: [
+    { method: "PUT", path: VAULT_PATH, handler: createOrUpdateVault },
+    { method: "PATCH", path: VAULT_PATH, handler: updateVault },
+    { method: "DELETE", path: VAULT_PATH, handler: deleteVault },
+    {
+      method: "GET",
+      path: VAULT_PATH,
+      handler: (request) => {
+        request.authorize(`${VAULT_TYPE}/read`, requestScope(request));
+        return { status: 200, body: resourceBody(existingVault(request)) };
+      },
+    },
+    {
+      method: "HEAD",
+      path: VAULT_PATH,
+      handler: (request) => {
+        request.authorize(`${VAULT_TYPE}/read`, requestScope(request));
+        const found =
+          request.world.getResourceGroup(
+            request.params.subscriptionId ?? "",
+            request.params.resourceGroupName ?? "",
+          ) && request.world.getResource(resourceIdOf(vaultAddress(request)));
+        return { status: found ? 204 : 404 };
+      },
+    },
+    { method: "PUT", path: SECRET_PATH, handler: putSecret },
+    {
+      method: "GET",
+      path: SECRET_PATH,
+      handler: (request) => {
+        request.authorize(`${SECRET_TYPE}/read`, requestScope(request));
+        existingGroup(request);
+        const address = secretAddress(request);
+        const record = request.world.getResource(resourceIdOf(address));
+        if (!record) throw resourceNotFound(address);
+        return { status: 200, body: resourceBody(record) };
+      },
+    },
+  ],
+};
