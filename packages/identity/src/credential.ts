@@ -10,7 +10,7 @@ import {
   type IdentitySelectorOptions,
   selectIdentity,
 } from "./identity-selection.ts";
-import { imdsEndpoint } from "./imds-endpoint.ts";
+import { imdsEndpoint, runLocallyHint } from "./imds-endpoint.ts";
 import { rememberTokenRequestContext } from "./token-request-context.ts";
 import { parseMilliseconds } from "./validation.ts";
 
@@ -133,5 +133,4 @@ class BoundedManagedIdentityCredential implements ManagedIdentityTokenCredential
   }
 }
 
-const nextStep =
-  "On an Azure VM, run again in a minute. Not on one? Run against the emulator: pnpm emulator exec -- pnpm start";
+const nextStep = `On an Azure VM, run again in a minute. Not on one? ${runLocallyHint}`;

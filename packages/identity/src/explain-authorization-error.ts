@@ -1,11 +1,17 @@
 // What a 403 from Azure Resource Manager or Key Vault means for a managed identity, and the command that fixes it.
+import { type ArmAuthorization, armAuthorizationOf } from "./arm-request-action.ts";
 import { type ErrorFields, errorFields } from "./error-shapes.ts";
+import { objectIdOfAuthorizationHeader } from "./principal.ts";
 
 /** An explanation when `error` is an ARM or Key Vault authorization failure, else undefined. */
 export function explainAuthorizationError(error: unknown): string | undefined {
   const fields = errorFields(error);
   if (!fields || (fields.statusCode !== undefined && fields.statusCode !== 403)) return undefined;
-  if (fields.code === "AuthorizationFailed") return explainArmAuthorizationFailed(fields.message);
+  if (fields.code === "AuthorizationFailed") return explainArmAuthorizationFailed(fields);
+  // A HEAD has no body, so no code either: ARM's 403 to an existence check is recognised by its URL.
+  if (fields.statusCode === 403 && fields.code === undefined && deniedArmRequest(fields)) {
+    return explainArmAuthorizationFailed(fields);
+  }
   if (fields.statusCode === 403) return explainKeyVaultForbidden(fields);
   return undefined;
 }
@@ -16,15 +22,44 @@ export function explainAuthorizationError(error: unknown): string | undefined {
 const armAuthorizationFailed =
   /The client '([^']*)' with object id '([^']*)' does not have authorization to perform action '([^']*)' over scope '([^']*)'/;
 
-function explainArmAuthorizationFailed(message: string): string {
-  const match = armAuthorizationFailed.exec(message);
-  if (!match) return `Azure Resource Manager refused the request (AuthorizationFailed): ${message}`;
-  const [, , objectId, action, scope] = match as unknown as [string, string, string, string, string];
+function explainArmAuthorizationFailed(fields: ErrorFields): string {
+  const match = armAuthorizationFailed.exec(fields.message);
+  if (match) {
+    const [, , objectId, action, scope] = match as unknown as [string, string, string, string, string];
+    return armDenial(action, scope, objectId);
+  }
+  // The SDK kept no message (arm-resources 8's pagers: "Pagination failed with unexpected statusCode 403"; a HEAD:
+  // "Unexpected status code: 403"): the request says what was denied, and its bearer token to whom.
+  const denied = deniedArmRequest(fields);
+  if (!denied) return `Azure Resource Manager refused the request (AuthorizationFailed): ${fields.message}`;
+  const objectId = objectIdOfAuthorizationHeader(fields.requestHeader("authorization"));
+  if (fields.requestMethod?.toUpperCase() !== "HEAD") return armDenial(denied.action, denied.scope, objectId);
+  // An existence check comes before creating what is missing, and a role cannot be assigned on something that may
+  // not exist: name the role and scope that creating it needs (Contributor includes the read).
+  const creation = denied.action.replace(/\/read$/i, "/write");
+  const role = roleForArmAction(creation);
+  return [
+    `Azure Resource Manager denied checking whether ${denied.scope} exists ('${denied.action}') to the managed identity${objectId ? ` (object ID ${objectId})` : ""}.`,
+    `Creating it needs the ${role} role, which also allows the check: grant it, wait a few minutes, and run again: ${roleAssignmentCommand(assigneeOf(objectId), role, assignmentScope(creation, denied.scope))}`,
+  ].join("\n");
+}
+
+function deniedArmRequest(fields: ErrorFields): ArmAuthorization | undefined {
+  return fields.requestUrl && fields.requestMethod
+    ? armAuthorizationOf(fields.requestMethod, fields.requestUrl)
+    : undefined;
+}
+
+function armDenial(action: string, scope: string, objectId: string | undefined): string {
   const role = roleForArmAction(action);
   return [
-    `Azure Resource Manager denied '${action}' on ${scope} to the managed identity (object ID ${objectId}).`,
-    `Grant it the ${role} role, wait a few minutes, and run again: ${roleAssignmentCommand(objectId, role, assignmentScope(action, scope))}`,
+    `Azure Resource Manager denied '${action}' on ${scope} to the managed identity${objectId ? ` (object ID ${objectId})` : ""}.`,
+    `Grant it the ${role} role, wait a few minutes, and run again: ${roleAssignmentCommand(assigneeOf(objectId), role, assignmentScope(action, scope))}`,
   ].join("\n");
+}
+
+function assigneeOf(objectId: string | undefined): string {
+  return objectId ?? "<object ID from the 'Signed in as' line>";
 }
 
 /** The least built-in role that allows `action` among those these samples need. */
@@ -111,7 +146,8 @@ export function roleForKeyVaultAction(action: string): string {
   return reads ? "Key Vault Secrets User" : "Key Vault Secrets Officer";
 }
 
-function roleAssignmentCommand(objectId: string, role: string, scope: string): string {
+/** The `az` command that grants `role` at `scope` to a managed identity's service principal. */
+export function roleAssignmentCommand(objectId: string, role: string, scope: string): string {
   return `az role assignment create --assignee-object-id ${objectId} --assignee-principal-type ServicePrincipal --role "${role}" --scope "${scope}"`;
 }
 

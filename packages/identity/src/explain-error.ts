@@ -1,7 +1,15 @@
 // explainError: turns the errors people really hit into one or two lines saying what to fix, and an exit code.
-import { causeChain, errorFields, oneLine } from "./error-shapes.ts";
+import {
+  type AzureError,
+  azureErrorOf,
+  causeChain,
+  cutAtWord,
+  errorFields,
+  oneLine,
+} from "./error-shapes.ts";
 import { ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
 import { explainAuthorizationError } from "./explain-authorization-error.ts";
+import { explainDeploymentError } from "./explain-deployment-error.ts";
 import { explainImdsError } from "./explain-imds-error.ts";
 
 export interface ErrorExplanation {
@@ -22,7 +30,12 @@ export function explainError(error: unknown): ErrorExplanation {
 
 function explainKnownError(error: unknown): string | undefined {
   if (error instanceof ManagedIdentityTimeoutError) return error.message;
-  return explainImdsError(error) ?? explainAuthorizationError(error) ?? explainThrottling(error);
+  return (
+    explainImdsError(error) ??
+    explainAuthorizationError(error) ??
+    explainThrottling(error) ??
+    explainDeploymentError(error)
+  );
 }
 
 function isUsageError(error: unknown): boolean {
@@ -60,13 +73,59 @@ function retryAfterSeconds(header: (name: string) => string | undefined): number
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** The fallback: the error's own message on one line, with its code and HTTP status. */
+// Bounds that keep a real Azure message whole (InvalidTemplateDeployment's is about 250 characters, with a tracking ID
+// and a link) while a pathological one cannot flood the terminal; what is cut is said, and --verbose prints it all.
+const maxMessageLength = 1000;
+const maxDetailLength = 400;
+const maxDetailLines = 12;
+
+/**
+ * The fallback: the messages of the error and its causes on one line, with the code and HTTP status, then Azure's inner
+ * errors (`details`), one per line, indented by depth.
+ */
 function describeError(error: unknown): string {
-  const fields = errorFields(error);
-  if (!fields) return String(error);
-  const facts = [
-    fields.code,
-    fields.statusCode === undefined ? undefined : `HTTP ${fields.statusCode}`,
-  ].filter((fact) => fact !== undefined);
-  return oneLine(`${fields.message}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`);
+  const chain = causeChain(error);
+  const fields = chain.map(errorFields).filter((found) => found !== undefined);
+  if (fields.length === 0) return bounded(String(error), maxMessageLength);
+  let message = "";
+  for (const { message: next } of fields) {
+    const line = oneLine(next, Number.POSITIVE_INFINITY);
+    if (line === "" || message.includes(line)) continue;
+    message = message === "" ? line : `${message.replace(/[.:]$/, "")}: ${line}`;
+  }
+  const code = fields.find((found) => found.code !== undefined)?.code;
+  const statusCode = fields.find((found) => found.statusCode !== undefined)?.statusCode;
+  const facts = [code, statusCode === undefined ? undefined : `HTTP ${statusCode}`].filter(Boolean);
+  const headline = `${bounded(message, maxMessageLength)}${facts.length > 0 ? ` (${facts.join(", ")})` : ""}`;
+  const inner = chain.map(azureErrorOf).find((found) => found !== undefined && found.details.length > 0);
+  return [headline, ...(inner ? detailLines(inner.details) : [])].join("\n");
+}
+
+function detailLines(details: AzureError[]): string[] {
+  const lines: string[] = [];
+  const visit = (entries: AzureError[], depth: number) => {
+    for (const entry of entries) {
+      const target = entry.target ? ` (target: ${entry.target})` : "";
+      const text = [entry.code, entry.message && oneLine(entry.message, Number.POSITIVE_INFINITY)]
+        .filter(Boolean)
+        .join(": ");
+      lines.push(`${"  ".repeat(depth)}${bounded(`${text}${target}`, maxDetailLength)}`);
+      visit(entry.details, depth + 1);
+    }
+  };
+  visit(details, 1);
+  if (lines.length <= maxDetailLines) return lines;
+  const more = lines.length - (maxDetailLines - 1);
+  return [
+    ...lines.slice(0, maxDetailLines - 1),
+    `  … and ${more} more inner errors (--verbose prints them all)`,
+  ];
+}
+
+/** `text` on one line; when too long, cut at a word and saying so, never silently mid-way. */
+function bounded(text: string, maxLength: number): string {
+  const line = oneLine(text, Number.POSITIVE_INFINITY);
+  if (line.length <= maxLength) return line;
+  const start = cutAtWord(line, maxLength);
+  return `${start} … [${line.length - start.length} more characters; --verbose prints them all]`;
 }

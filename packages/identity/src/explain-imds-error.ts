@@ -2,7 +2,7 @@
 import { errorFields, oneLine } from "./error-shapes.ts";
 import { InstanceMetadataError } from "./errors.ts";
 import { identitySelectorSettings } from "./identity-selection.ts";
-import { defaultImdsEndpoint, imdsEndpoint } from "./imds-endpoint.ts";
+import { defaultImdsEndpoint, imdsEndpoint, runLocallyHint } from "./imds-endpoint.ts";
 import { type TokenRequestContext, tokenRequestContextOf } from "./token-request-context.ts";
 
 const networkErrorReasons: Record<string, string> = {
@@ -12,8 +12,6 @@ const networkErrorReasons: Record<string, string> = {
   ENETUNREACH: "network unreachable",
   ECONNRESET: "connection reset",
 };
-
-export const emulatorCommand = "pnpm emulator exec -- pnpm start";
 
 /** An explanation when `error` is about IMDS, else undefined. */
 export function explainImdsError(error: unknown): string | undefined {
@@ -114,7 +112,7 @@ function unreachable(endpoint: string, reason: string): string {
   }
   return [
     `${what} This is not an Azure VM, the VM has no managed identity enabled, or a proxy is in the way.`,
-    `Behind a proxy, set NO_PROXY=${host}; to run on your machine instead, use the emulator: ${emulatorCommand}`,
+    `Behind a proxy, set NO_PROXY=${host}. Not on an Azure VM? ${runLocallyHint}`,
   ].join("\n");
 }
 

@@ -5,6 +5,13 @@ import { UsageError } from "./errors.ts";
 export const defaultImdsEndpoint = "http://169.254.169.254";
 export const imdsEndpointSetting = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
 
+/**
+ * How to run a sample without a VM, right from where the person stands: `start:local` is a script of every sample,
+ * `emulator` one of the repository root only.
+ */
+export const runLocallyHint =
+  "Run it locally against the emulator: `pnpm start:local` in the sample's folder (or `pnpm emulator exec -- <command>` from the repository root).";
+
 /** The IMDS origin (no trailing slash) for this environment. */
 export function imdsEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   const override = env[imdsEndpointSetting]?.trim();

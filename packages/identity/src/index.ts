@@ -1,6 +1,15 @@
 // @msi-samples/identity: sign in with an Azure VM's managed identity, read its instance metadata, say who is
 // signed in, and explain failures with their fix.
 export {
+  validateDeploymentName,
+  validateGuid,
+  validateKeyVaultName,
+  validateKeyVaultSecretName,
+  validateRegionName,
+  validateResourceGroupName,
+  validateStorageAccountName,
+} from "./azure-names.ts";
+export {
   createManagedIdentityCredential,
   defaultAttemptTimeoutMs,
   defaultTimeoutMs,
@@ -8,8 +17,15 @@ export {
   type ManagedIdentityTokenCredential,
 } from "./credential.ts";
 export { InstanceMetadataError, ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
+export { roleAssignmentCommand } from "./explain-authorization-error.ts";
 export { type ErrorExplanation, explainError } from "./explain-error.ts";
-export type { IdentitySelection, IdentitySelector } from "./identity-selection.ts";
+export type { IdentitySelection, IdentitySelector, IdentitySelectorOptions } from "./identity-selection.ts";
+export {
+  formatIdentitySelection,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  managedIdentityOptionsFrom,
+} from "./identity-selector-flags.ts";
 export {
   defaultInstanceMetadataTimeoutMs,
   getInstanceMetadata,
@@ -24,13 +40,22 @@ export {
 } from "./principal.ts";
 export {
   exitWithError,
+  formatUsage,
   isVerbose,
   parseSampleArgs,
-  resolveSetting,
   type SampleArgsConfig,
+  type UsageRow,
+} from "./sample-cli.ts";
+export {
+  type InstanceMetadataField,
+  type ResolvedSetting,
+  type ResolvedSettingFor,
+  resolveSetting,
+  resolveSettings,
   type SettingRequest,
   type SettingSource,
-} from "./sample-cli.ts";
+} from "./settings.ts";
+export { locationSetting, resourceGroupSetting, subscriptionIdSetting } from "./shared-settings.ts";
 export {
   assertGuid,
   isGuid,

@@ -1,5 +1,7 @@
 // getInstanceMetadata: the VM's compute metadata from IMDS (subscription, resource group, location, name, VM ID),
 // sent through @azure/core-rest-pipeline so proxy settings apply exactly as they do to the credential.
+
+import { setTimeout as delay } from "node:timers/promises";
 import {
   createDefaultHttpClient,
   createHttpHeaders,
@@ -71,29 +73,45 @@ async function readInstanceMetadata(endpoint: string, timeoutMs: number): Promis
   const url = `${endpoint}${computePath}`;
   let lastNetworkError: { code?: string; message: string } | undefined;
 
+  let goneAnswers = 0;
+
   const response = await withDeadline(
     async (abortSignal) => {
-      const request = createPipelineRequest({
-        url,
-        method: "GET",
-        headers: createHttpHeaders({ Metadata: "true", Accept: "application/json" }),
-        allowInsecureConnection: true,
-        abortSignal,
-      });
-      try {
-        return await pipeline.sendRequest(httpClient, request);
-      } catch (error) {
-        if (isRestError(error) && error.code !== undefined) lastNetworkError = error;
-        throw error;
+      // IMDS answers 410 while it is being updated ("retry after some time (max 70 seconds)"; wireserver restarts,
+      // Azure/azure-sdk-for-go#1848), which the pipeline's retry policy leaves alone: retry it here, within the deadline.
+      for (;;) {
+        const request = createPipelineRequest({
+          url,
+          method: "GET",
+          headers: createHttpHeaders({ Metadata: "true", Accept: "application/json" }),
+          allowInsecureConnection: true,
+          abortSignal,
+        });
+        let answer: Awaited<ReturnType<typeof pipeline.sendRequest>>;
+        try {
+          answer = await pipeline.sendRequest(httpClient, request);
+        } catch (error) {
+          if (isRestError(error) && error.code !== undefined) lastNetworkError = error;
+          throw error;
+        }
+        if (answer.status !== 410) return answer;
+        goneAnswers += 1;
+        await delay(Math.min(200 * 2 ** (goneAnswers - 1), 1_000), undefined, { signal: abortSignal });
       }
     },
     {
       timeoutMs,
-      onTimeout: () =>
-        new InstanceMetadataError(
-          `Instance metadata: IMDS at ${endpoint} did not answer within ${formatDuration(timeoutMs)}${lastNetworkError ? ` (last error: ${lastNetworkError.code})` : ""}.`,
+      onTimeout: () => {
+        const last = lastNetworkError
+          ? ` (last error: ${lastNetworkError.code})`
+          : goneAnswers > 0
+            ? ` (it answered 410, being updated, ${goneAnswers} times)`
+            : "";
+        return new InstanceMetadataError(
+          `Instance metadata: IMDS at ${endpoint} did not answer within ${formatDuration(timeoutMs)}${last}.`,
           { endpoint, code: lastNetworkError?.code ?? "ETIMEDOUT" },
-        ),
+        );
+      },
     },
   ).catch((error: unknown) => {
     if (error instanceof InstanceMetadataError) throw error;

@@ -83,3 +83,18 @@ function resourceTypeOf(resourceId: string | undefined): string | undefined {
 function lastSegment(resourceId: string): string | undefined {
   return resourceId.split("/").filter(Boolean).at(-1);
 }
+
+/**
+ * The object ID (`oid`) of the identity an `Authorization: Bearer …` header speaks for, or undefined. The token is read,
+ * not verified, and never returned.
+ */
+export function objectIdOfAuthorizationHeader(header: string | undefined): string | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+  if (!token) return undefined;
+  try {
+    const { oid } = decodeJwt(token);
+    return typeof oid === "string" && oid !== "" ? oid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,6 @@
-// The command-line frame of a sample: flags (--help, --verbose), settings from flag, environment, instance metadata
-// or a prompt, a clean Ctrl-C, and one error exit with the explanation and the right exit code.
-import { stdin, stdout } from "node:process";
-import { createInterface } from "node:readline/promises";
+// The command-line frame of a sample: flags (--help, --verbose) and the usage text, a clean Ctrl-C, and one error
+// exit with the explanation and the right exit code.
+import { stdout } from "node:process";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { explainError } from "./explain-error.ts";
@@ -24,9 +23,28 @@ export interface SampleArgsConfig<T extends ParseArgsOptionsConfig> {
   argv?: string[];
 }
 
+/** One option in a sample's --help: its flags (empty for a continuation line) and what it does. */
+export type UsageRow = readonly [flags: string, description: string];
+
+const builtInUsage: readonly UsageRow[] = [
+  ["--verbose", "Print stack traces on errors"],
+  ["-h, --help", "Show this help"],
+];
+
 /**
- * Parses the flags strictly. `--help` prints `usage` and exits 0; an unknown flag or a missing value is a UsageError
- * naming it. Also makes Ctrl-C print "Cancelled." and exit 130, and, when parsing the real command line, sends
+ * A sample's --help text: what it does, how to run it, and its options in aligned columns, with --verbose and --help
+ * (which parseSampleArgs adds to every sample) at the end.
+ */
+export function formatUsage(summary: string, options: readonly UsageRow[]): string {
+  const rows = [...options, ...builtInUsage];
+  const width = Math.max(...rows.map(([flags]) => flags.length)) + 2;
+  const lines = rows.map(([flags, description]) => `  ${flags.padEnd(width)}${description}`.trimEnd());
+  return `${summary.trim()}\n\nUsage: pnpm start [options]\n\nOptions:\n${lines.join("\n")}`;
+}
+
+/**
+ * Parses the flags strictly, ignoring a bare `--` (which pnpm passes on). `--help` prints `usage` and exits 0; an unknown flag or a
+ * missing value is a UsageError naming it. Also makes Ctrl-C print "Cancelled." and exit 130, and, when parsing the real command line, sends
  * errors nothing caught (e.g. this UsageError when called outside main()) to exitWithError as well.
  */
 export function parseSampleArgs<const T extends ParseArgsOptionsConfig>(
@@ -34,10 +52,13 @@ export function parseSampleArgs<const T extends ParseArgsOptionsConfig>(
 ): ParsedSampleArgs<T> {
   exitCleanlyOnInterrupt();
   if (config.argv === undefined) exitWithErrorWhenUncaught();
+  // `pnpm start -- --json` hands the `--` on to the script, after any flags the script itself passes (`start:local`
+  // may): it only separates pnpm's flags from the sample's, and a sample takes no positional arguments it could mark.
+  const args = (config.argv ?? process.argv.slice(2)).filter((arg) => arg !== "--");
   let parsed: ParsedSampleArgs<T>;
   try {
     parsed = parseArgs({
-      args: config.argv ?? process.argv.slice(2),
+      args,
       options: { ...config.options, ...builtInOptions },
       strict: true,
       allowPositionals: false,
@@ -87,7 +108,8 @@ function exitCleanlyOnInterrupt(): void {
   process.on("SIGINT", exitCancelled);
 }
 
-function exitCancelled(): never {
+/** Ctrl-C: "Cancelled." and exit code 130, like a shell's. */
+export function exitCancelled(): never {
   process.stderr.write("\nCancelled.\n");
   process.exit(130);
 }
@@ -111,98 +133,19 @@ export function exitWithError(error: unknown): never {
 function describeForDebugging(error: unknown): string {
   const parts: string[] = [];
   for (let current = error, depth = 0; current !== undefined && depth < 8; depth += 1) {
-    const text =
-      current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
-    parts.push(depth === 0 ? text : `Caused by: ${text}`);
-    current = current instanceof Error ? current.cause : undefined;
+    const prefix = depth === 0 ? "" : "Caused by: ";
+    if (!(current instanceof Error)) {
+      // An Azure error body given as a cause (`{ code, message, details }`) is worth seeing whole.
+      const text =
+        typeof current === "object" && current !== null ? JSON.stringify(current, null, 2) : String(current);
+      parts.push(`${prefix}${text}`);
+      break;
+    }
+    parts.push(`${prefix}${current.stack ?? `${current.name}: ${current.message}`}`);
+    // Azure's inner errors, which the one-line explanation may have shortened.
+    const details = (current as { details?: unknown }).details;
+    if (details !== undefined) parts.push(`Details: ${JSON.stringify(details, null, 2)}`);
+    current = current.cause;
   }
   return parts.join("\n");
-}
-
-export type SettingSource = "flag" | "environment" | "instance metadata" | "prompt";
-
-export interface SettingRequest {
-  /** The flag's name (`resource-group`, shown as `--resource-group`), or a label like `resource group name`. */
-  name: string;
-  /** The flag's value, as parsed. */
-  flag?: string | undefined;
-  envName?: string | undefined;
-  /** Default process.env. */
-  env?: NodeJS.ProcessEnv | undefined;
-  /** Asked only when neither the flag nor the environment gives a value (e.g. from getInstanceMetadata). */
-  fromMetadata?: (() => Promise<string | undefined>) | undefined;
-  /** Question to ask on a terminal when all else gave nothing; no prompt when left out. */
-  prompt?: string | undefined;
-  /** Returns a reason when the value is not acceptable. */
-  validate?: ((value: string) => string | undefined) | undefined;
-}
-
-/**
- * A setting from, in order: its flag, its environment variable, the VM's instance metadata, or (only when stdin and
- * stdout are terminals) a prompt. Missing or invalid: a UsageError naming the flag and the variable.
- */
-export async function resolveSetting(
-  request: SettingRequest,
-): Promise<{ value: string; source: SettingSource }> {
-  const env = request.env ?? process.env;
-  const flag = flagOf(request.name);
-  const settingNames = [flag, request.envName].filter((name): name is string => Boolean(name));
-  const accept = (value: string, source: SettingSource, from: string) => {
-    const problem = request.validate?.(value);
-    if (problem) {
-      throw new UsageError(`Invalid ${labelOf(request.name)} '${value}' (from ${from}): ${problem}`, {
-        setting: settingNames.join(" / "),
-      });
-    }
-    return { value, source };
-  };
-
-  if (present(request.flag)) return accept(request.flag.trim(), "flag", flag ?? "the command line");
-  const fromEnv = request.envName ? env[request.envName] : undefined;
-  if (present(fromEnv)) return accept(fromEnv.trim(), "environment", request.envName!);
-  // Off Azure there is no instance metadata: that is a reason to ask or to name the flag, not a failure of its own.
-  let metadataProblem: string | undefined;
-  if (request.fromMetadata) {
-    const fromMetadata = await request.fromMetadata().catch((error: unknown) => {
-      metadataProblem = error instanceof Error ? error.message : String(error);
-      return undefined;
-    });
-    if (present(fromMetadata)) return accept(fromMetadata.trim(), "instance metadata", "instance metadata");
-  }
-  if (request.prompt && stdin.isTTY && stdout.isTTY) {
-    const answer = await ask(request.prompt);
-    if (present(answer)) return accept(answer.trim(), "prompt", "the prompt");
-  }
-  const how = [flag && `pass ${flag}`, request.envName && `set ${request.envName}`]
-    .filter(Boolean)
-    .join(" or ");
-  const why = metadataProblem ? `\n(Not read from instance metadata either: ${metadataProblem})` : "";
-  throw new UsageError(`Missing ${labelOf(request.name)}${how ? `: ${how}` : ""}.${why}`, {
-    setting: settingNames.join(" / "),
-  });
-}
-
-async function ask(question: string): Promise<string> {
-  const terminal = createInterface({ input: stdin, output: stdout });
-  // On a terminal, Ctrl-C reaches readline rather than the process: treat it the same way.
-  terminal.on("SIGINT", exitCancelled);
-  try {
-    return await terminal.question(question.endsWith(" ") ? question : `${question} `);
-  } finally {
-    terminal.close();
-  }
-}
-
-function present(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== "";
-}
-
-/** `--resource-group` for `resource-group` or `--resource-group`; undefined for a label with spaces. */
-function flagOf(name: string): string | undefined {
-  if (name.startsWith("--")) return name;
-  return /^[a-z0-9][a-z0-9-]*$/i.test(name) ? `--${name}` : undefined;
-}
-
-function labelOf(name: string): string {
-  return name.replace(/^--/, "").replaceAll("-", " ");
 }

@@ -26,7 +26,8 @@ describe("IMDS unreachable", () => {
     expect(report.explanation).toEqual({
       message: [
         `Cannot reach the managed identity endpoint (IMDS at ${endpoint}: no connection). This is not an Azure VM, the VM has no managed identity enabled, or a proxy is in the way.`,
-        "Behind a proxy, set NO_PROXY=127.0.0.1; to run on your machine instead, use the emulator: pnpm emulator exec -- pnpm start",
+        // Right both in a sample's folder (its start:local script) and at the root (the emulator script is only there).
+        "Behind a proxy, set NO_PROXY=127.0.0.1. Not on an Azure VM? Run it locally against the emulator: `pnpm start:local` in the sample's folder (or `pnpm emulator exec -- <command>` from the repository root).",
       ].join("\n"),
       exitCode: 1,
     });

@@ -69,4 +69,29 @@ describe("a sample ending with exitWithError", () => {
       });
     }
   });
+
+  it("takes the flags around a --, which `pnpm start -- --json` passes on", async () => {
+    const run = await runScript("sample.ts", { args: ["--", "--fail", "usage"] });
+    expect(run).toMatchObject({
+      exitCode: 2,
+      stderr: "Missing resource group: pass --resource-group or set AZURE_RESOURCE_GROUP.\n",
+    });
+    const help = await runScript("sample.ts", { args: ["--", "--help"] });
+    expect(help).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^Usage: sample /);
+    // After flags the package script passes itself (`start:local` may), pnpm puts the -- in the middle.
+    const inTheMiddle = await runScript("sample.ts", {
+      args: ["--resource-group", "rg", "--", "--fail", "plain"],
+    });
+    expect(inTheMiddle).toMatchObject({ exitCode: 1, stderr: "Something else broke.\n" });
+  });
+
+  it("still refuses a positional argument, -- or not", async () => {
+    const run = await runScript("sample.ts", { args: ["--fail", "plain", "--", "extra"] });
+    expect(run).toMatchObject({
+      exitCode: 2,
+      stderr:
+        "Unexpected argument extra: this sample takes only --options. Run with --help to see the options.\n",
+    });
+  });
 });

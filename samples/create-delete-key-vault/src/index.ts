@@ -12,53 +12,46 @@ import {
   describePrincipal,
   exitWithError,
   formatPrincipal,
-  getInstanceMetadata,
-  isGuid,
+  formatUsage,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  locationSetting,
+  managedIdentityOptionsFrom,
   parseSampleArgs,
-  resolveSetting,
+  resolveSettings,
+  resourceGroupSetting,
+  subscriptionIdSetting,
   UsageError,
+  validateKeyVaultName,
 } from "@msi-samples/identity";
 
 // Generic resources take the caller's api-version. This is the newest stable one of Microsoft.KeyVault
 // (azure-rest-api-specs: specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01).
 const keyVaultApiVersion = "2026-02-01";
 
-const usage = `Creates a Key Vault as a generic resource, shows it, then deletes it, signed in with the VM's
-managed identity.
-
-Usage: pnpm start [options]
-
-Options:
-  --resource-group NAME  Existing resource group for the vault
-                         (env RESOURCE_GROUP_NAME; default: the VM's own resource group)
-  --location REGION      Region for the vault (env AZURE_LOCATION; default: the VM's region)
-  --vault-name NAME      Name for the new vault (default: msi-sample-<random>); it must not exist yet
-  --subscription-id ID   Subscription (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)
-  --yes                  Delete the vault without waiting for Enter (required when not on a terminal)
-  --client-id ID         Sign in as the user-assigned identity with this client ID (env AZURE_CLIENT_ID)
-  --object-id ID         ... or with this object ID (env AZURE_MANAGED_IDENTITY_OBJECT_ID)
-  --resource-id ID       ... or with this resource ID (env AZURE_MANAGED_IDENTITY_RESOURCE_ID)
-                         (none of the three: the VM's system-assigned identity)
-  --verbose              Print stack traces on errors
-  -h, --help             Show this help`;
-
-// Naming rules from learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
-const vaultNamePattern = /^(?=.{3,24}$)[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/;
-const resourceGroupPattern = /^(?!.*\.$)[-\p{L}\p{N}_.()]{1,90}$/u;
-const regionPattern = /^[a-z][a-z0-9]*$/;
+const usage = formatUsage(
+  "Creates a Key Vault as a generic resource, shows it, then deletes it, signed in with the VM's\nmanaged identity.",
+  [
+    ["--resource-group NAME", "Existing resource group for the vault"],
+    ["", "(env RESOURCE_GROUP_NAME; default: the VM's own resource group)"],
+    ["--location REGION", "Region for the vault (env AZURE_LOCATION; default: the VM's region)"],
+    ["--vault-name NAME", "Name for the new vault (default: msi-sample-<random>); it must not exist yet"],
+    ["--subscription-id ID", "Subscription (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)"],
+    ["--yes", "Delete the vault without waiting for Enter (required when not on a terminal)"],
+    ...identitySelectorUsage,
+  ],
+);
 
 async function main(): Promise<void> {
   const { values } = parseSampleArgs({
     usage,
     options: {
-      "client-id": { type: "string" },
-      "object-id": { type: "string" },
-      "resource-id": { type: "string" },
+      ...identitySelectorOptions,
       "resource-group": { type: "string" },
       location: { type: "string" },
       "vault-name": { type: "string" },
       "subscription-id": { type: "string" },
-      yes: { type: "boolean", default: false },
+      yes: { type: "boolean" },
     },
   });
   // Without a terminal nobody can press Enter; like `az ... delete`, ask for an explicit --yes rather than
@@ -72,57 +65,35 @@ async function main(): Promise<void> {
     );
   }
 
-  // <snippet_resolve_settings>
-  // A fresh random name by default, so that runs never collide with each other or with an existing vault.
-  const vaultName = values["vault-name"] ?? `msi-sample-${randomBytes(4).toString("hex")}`;
-  if (!vaultNamePattern.test(vaultName)) {
-    throw new UsageError(
-      `Invalid --vault-name '${vaultName}': use 3-24 letters, digits and hyphens, starting with a letter, ` +
-        "ending with a letter or digit, with no '--'.",
-      { setting: "--vault-name" },
-    );
-  }
-  const subscription = await resolveSetting({
-    name: "subscription-id",
-    flag: values["subscription-id"],
-    envName: "AZURE_SUBSCRIPTION_ID",
-    fromMetadata: async () => (await getInstanceMetadata()).subscriptionId,
-    prompt: "Subscription ID: ",
-    validate: (value) =>
-      isGuid(value) ? undefined : "must be a GUID such as 00000000-0000-0000-0000-000000000000",
-  });
-  const resourceGroup = await resolveSetting({
-    name: "resource-group",
-    flag: values["resource-group"],
-    envName: "RESOURCE_GROUP_NAME",
-    fromMetadata: async () => (await getInstanceMetadata()).resourceGroupName,
-    prompt: "Resource group: ",
-    validate: (value) =>
-      resourceGroupPattern.test(value)
-        ? undefined
-        : "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
-  });
-  const location = await resolveSetting({
-    name: "location",
-    flag: values.location,
-    envName: "AZURE_LOCATION",
-    fromMetadata: async () => (await getInstanceMetadata()).location,
-    prompt: "Region (for example westeurope): ",
-    validate: (value) =>
-      regionPattern.test(value)
-        ? undefined
-        : "must be a region name as `az account list-locations` prints it",
-  });
-  // </snippet_resolve_settings>
   // <snippet_sign_in>
-  const credential = createManagedIdentityCredential({
-    clientId: values["client-id"],
-    objectId: values["object-id"],
-    resourceId: values["resource-id"],
+  // The identity flags are checked here, before any request.
+  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
+  // </snippet_sign_in>
+
+  // Every setting is checked before the first request to Azure.
+  // <snippet_resolve_settings>
+  const settings = await resolveSettings({
+    // A fresh random name by default, so that runs never collide with each other or with an existing vault.
+    vaultName: {
+      name: "vault-name",
+      flag: values["vault-name"],
+      default: `msi-sample-${randomBytes(4).toString("hex")}`,
+      validate: validateKeyVaultName,
+    },
+    subscription: { ...subscriptionIdSetting, flag: values["subscription-id"] },
+    resourceGroup: {
+      ...resourceGroupSetting,
+      flag: values["resource-group"],
+      fromMetadata: "resourceGroupName",
+      prompt: "Resource group:",
+    },
+    location: { ...locationSetting, flag: values.location },
   });
+  const vaultName = settings.vaultName.value;
+  const { subscription, resourceGroup, location } = settings;
+  // </snippet_resolve_settings>
   const principal = await describePrincipal(credential);
   console.log(formatPrincipal(principal));
-  // </snippet_sign_in>
 
   const client = new ResourceManagementClient(credential, subscription.value);
 

@@ -15,45 +15,40 @@ import {
   describePrincipal,
   exitWithError,
   formatPrincipal,
-  getInstanceMetadata,
-  isGuid,
+  formatUsage,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  locationSetting,
+  managedIdentityOptionsFrom,
   parseSampleArgs,
-  resolveSetting,
+  resolveSettings,
+  resourceGroupSetting,
+  subscriptionIdSetting,
   UsageError,
+  validateDeploymentName,
+  validateStorageAccountName,
 } from "@msi-samples/identity";
 
-const usage = `Deploys an ARM template that creates a storage account, signed in with the VM's managed identity.
-
-Usage: pnpm start [options]
-
-Options:
-  --resource-group NAME        Resource group, created if missing (env RESOURCE_GROUP_NAME; default: msi-sample-rg)
-  --location REGION            Region for a new resource group (env AZURE_LOCATION; default: the VM's region)
-  --deployment-name NAME       Deployment name (default: msi-sample-<UTC date and time>)
-  --template-file FILE         Template to deploy (default: the sample's template/azuredeploy.json)
-  --template-uri URI           Deploy a linked template from this URI instead of a file
-  --parameters-file FILE       Parameters file (default: template/azuredeploy.parameters.json with the
-                               sample's own template, none with --template-file or --template-uri)
-  --storage-account-name NAME  Sets the template's storageAccountName parameter
-                               (default: the template's own, derived from the resource group's ID)
-  --subscription-id ID         Subscription (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)
-  --json                       Print the result as JSON on stdout (messages go to stderr)
-  --client-id ID               Sign in as the user-assigned identity with this client ID (env AZURE_CLIENT_ID)
-  --object-id ID               ... or with this object ID (env AZURE_MANAGED_IDENTITY_OBJECT_ID)
-  --resource-id ID             ... or with this resource ID (env AZURE_MANAGED_IDENTITY_RESOURCE_ID)
-                               (none of the three: the VM's system-assigned identity)
-  --verbose                    Print stack traces on errors
-  -h, --help                   Show this help`;
-
-// Naming rules from learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
-const namingRules = {
-  resourceGroup: [
-    /^(?!.*\.$)[-\p{L}\p{N}_.()]{1,90}$/u,
-    "1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
+const usage = formatUsage(
+  "Deploys an ARM template that creates a storage account, signed in with the VM's managed identity.",
+  [
+    [
+      "--resource-group NAME",
+      "Resource group, created if missing (env RESOURCE_GROUP_NAME; default: msi-sample-rg)",
+    ],
+    ["--location REGION", "Region for a new resource group (env AZURE_LOCATION; default: the VM's region)"],
+    ["--deployment-name NAME", "Deployment name (default: msi-sample-<UTC date and time>)"],
+    ["--template-file FILE", "Template to deploy (default: the sample's template/azuredeploy.json)"],
+    ["--template-uri URI", "Deploy a linked template from this URI instead of a file"],
+    ["--parameters-file FILE", "Parameters file (default: template/azuredeploy.parameters.json with the"],
+    ["", "sample's own template, none with --template-file or --template-uri)"],
+    ["--storage-account-name NAME", "Sets the template's storageAccountName parameter"],
+    ["", "(default: the template's own, derived from the resource group's ID)"],
+    ["--subscription-id ID", "Subscription (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)"],
+    ["--json", "Print the result as JSON on stdout (messages go to stderr)"],
+    ...identitySelectorUsage,
   ],
-  deployment: [/^[-\w.()]{1,64}$/, "1-64 letters, digits, '-', '_', '.', '(' or ')'"],
-  storageAccount: [/^[a-z0-9]{3,24}$/, "3-24 lowercase letters and digits"],
-} as const;
+);
 
 const sampleTemplateFile = fileURLToPath(new URL("../template/azuredeploy.json", import.meta.url));
 const sampleParametersFile = fileURLToPath(
@@ -64,9 +59,7 @@ async function main(): Promise<void> {
   const { values } = parseSampleArgs({
     usage,
     options: {
-      "client-id": { type: "string" },
-      "object-id": { type: "string" },
-      "resource-id": { type: "string" },
+      ...identitySelectorOptions,
       "resource-group": { type: "string" },
       location: { type: "string" },
       "deployment-name": { type: "string" },
@@ -75,58 +68,52 @@ async function main(): Promise<void> {
       "parameters-file": { type: "string" },
       "storage-account-name": { type: "string" },
       "subscription-id": { type: "string" },
-      json: { type: "boolean", default: false },
+      json: { type: "boolean" },
     },
   });
   const say = values.json ? console.error : console.log;
 
+  // <snippet_sign_in>
+  // The identity flags are checked here, before any request.
+  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
+  // </snippet_sign_in>
+
   // Every setting is resolved and checked, and the files are read, before the first request to Azure.
   // <snippet_resolve_settings>
-  const resourceGroup = values["resource-group"] ?? process.env.RESOURCE_GROUP_NAME ?? "msi-sample-rg";
-  const deploymentName =
-    values["deployment-name"] ?? `msi-sample-${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}`;
-  const storageAccountName = values["storage-account-name"];
-  assertFollows(namingRules.resourceGroup, resourceGroup, "--resource-group / RESOURCE_GROUP_NAME");
-  assertFollows(namingRules.deployment, deploymentName, "--deployment-name");
-  if (storageAccountName !== undefined) {
-    assertFollows(namingRules.storageAccount, storageAccountName, "--storage-account-name");
-  }
   const { template, templateLink, parameters } = await readTemplateAndParameters({
     templateFile: values["template-file"],
     templateUri: values["template-uri"],
     parametersFile: values["parameters-file"],
   });
-  if (storageAccountName !== undefined) parameters.storageAccountName = { value: storageAccountName };
-  const subscription = await resolveSetting({
-    name: "subscription-id",
-    flag: values["subscription-id"],
-    envName: "AZURE_SUBSCRIPTION_ID",
-    fromMetadata: async () => (await getInstanceMetadata()).subscriptionId,
-    prompt: "Subscription ID: ",
-    validate: (value) =>
-      isGuid(value) ? undefined : "must be a GUID such as 00000000-0000-0000-0000-000000000000",
+  const settings = await resolveSettings({
+    resourceGroup: { ...resourceGroupSetting, flag: values["resource-group"], default: "msi-sample-rg" },
+    deploymentName: {
+      name: "deployment-name",
+      flag: values["deployment-name"],
+      default: `msi-sample-${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}`,
+      validate: validateDeploymentName,
+    },
+    storageAccountName: {
+      name: "storage-account-name",
+      flag: values["storage-account-name"],
+      validate: validateStorageAccountName,
+      optional: true, // the template has its own default
+    },
+    subscription: { ...subscriptionIdSetting, flag: values["subscription-id"] },
+    location: {
+      ...locationSetting,
+      flag: values.location,
+      prompt: "Region for the resource group (for example westeurope):",
+    },
   });
-  const location = await resolveSetting({
-    name: "location",
-    flag: values.location,
-    envName: "AZURE_LOCATION",
-    fromMetadata: async () => (await getInstanceMetadata()).location,
-    prompt: "Region for the resource group (for example westeurope): ",
-    validate: (value) =>
-      /^[a-z][a-z0-9]*$/.test(value)
-        ? undefined
-        : "must be a region name as `az account list-locations` prints it",
-  });
+  const resourceGroup = settings.resourceGroup.value;
+  const deploymentName = settings.deploymentName.value;
+  const { subscription, location } = settings;
+  if (settings.storageAccountName) {
+    parameters.storageAccountName = { value: settings.storageAccountName.value };
+  }
   // </snippet_resolve_settings>
-
-  // <snippet_sign_in>
-  const credential = createManagedIdentityCredential({
-    clientId: values["client-id"],
-    objectId: values["object-id"],
-    resourceId: values["resource-id"],
-  });
   say(formatPrincipal(await describePrincipal(credential)));
-  // </snippet_sign_in>
 
   // <snippet_ensure_resource_group>
   const resources = new ResourceManagementClient(credential, subscription.value);
@@ -156,12 +143,11 @@ async function main(): Promise<void> {
     say(`  ${status} (${at} s)`);
   });
   const result = await poller.catch(async (error: unknown) => {
-    // The poller's error only says "DeploymentFailed"; the causes (a taken name, a quota...) are on the deployment.
+    // The poller's error only says "DeploymentFailed"; the causes (a taken name, a quota...) are on the deployment,
+    // and exitWithError lists them.
     const failed = await deployments.deployments.get(resourceGroup, deploymentName).catch(() => undefined);
-    const causes = failed?.properties?.error?.details ?? [];
-    if (causes.length > 0) console.error(`Deployment '${deploymentName}' failed:`);
-    for (const cause of causes) console.error(`  ${cause.code}: ${cause.message}`);
-    throw error;
+    const cause = failed?.properties?.error;
+    throw cause ? new Error(`Deployment '${deploymentName}' failed.`, { cause }) : error;
   });
   // </snippet_deploy_template>
 
@@ -196,10 +182,6 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(summary, null, 2));
   }
-}
-
-function assertFollows([pattern, rule]: readonly [RegExp, string], value: string, setting: string): void {
-  if (!pattern.test(value)) throw new UsageError(`Invalid ${setting} '${value}': use ${rule}.`, { setting });
 }
 
 /**

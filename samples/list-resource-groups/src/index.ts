@@ -10,60 +10,45 @@ import {
   describePrincipal,
   exitWithError,
   formatPrincipal,
-  getInstanceMetadata,
-  isGuid,
+  formatUsage,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  managedIdentityOptionsFrom,
   parseSampleArgs,
   resolveSetting,
+  subscriptionIdSetting,
 } from "@msi-samples/identity";
 
-const usage = `Lists the resource groups of a subscription, signed in with the VM's managed identity.
-
-Usage: pnpm start [options]
-
-Options:
-  --subscription-id ID  Subscription to list (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)
-  --json                Print the resource groups as JSON on stdout (messages go to stderr)
-  --client-id ID        Sign in as the user-assigned identity with this client ID (env AZURE_CLIENT_ID)
-  --object-id ID        ... or with this object ID (env AZURE_MANAGED_IDENTITY_OBJECT_ID)
-  --resource-id ID      ... or with this resource ID (env AZURE_MANAGED_IDENTITY_RESOURCE_ID)
-                        (none of the three: the VM's system-assigned identity)
-  --verbose             Print stack traces on errors
-  -h, --help            Show this help`;
+const usage = formatUsage(
+  "Lists the resource groups of a subscription, signed in with the VM's managed identity.",
+  [
+    [
+      "--subscription-id ID",
+      "Subscription to list (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)",
+    ],
+    ["--json", "Print the resource groups as JSON on stdout (messages go to stderr)"],
+    ...identitySelectorUsage,
+  ],
+);
 
 async function main(): Promise<void> {
   const { values } = parseSampleArgs({
     usage,
-    options: {
-      "client-id": { type: "string" },
-      "object-id": { type: "string" },
-      "resource-id": { type: "string" },
-      "subscription-id": { type: "string" },
-      json: { type: "boolean", default: false },
-    },
+    options: { ...identitySelectorOptions, "subscription-id": { type: "string" }, json: { type: "boolean" } },
   });
   // With --json, stdout carries only the JSON document, so people-facing lines go to stderr.
   const say = values.json ? console.error : console.log;
 
-  // <snippet_resolve_subscription>
-  const subscription = await resolveSetting({
-    name: "subscription-id",
-    flag: values["subscription-id"],
-    envName: "AZURE_SUBSCRIPTION_ID",
-    fromMetadata: async () => (await getInstanceMetadata()).subscriptionId,
-    prompt: "Subscription ID: ",
-    validate: (value) =>
-      isGuid(value) ? undefined : "must be a GUID such as 00000000-0000-0000-0000-000000000000",
-  });
-  // </snippet_resolve_subscription>
-
   // <snippet_sign_in>
-  const credential = createManagedIdentityCredential({
-    clientId: values["client-id"],
-    objectId: values["object-id"],
-    resourceId: values["resource-id"],
-  });
-  say(formatPrincipal(await describePrincipal(credential)));
+  // The identity flags are checked here, before any request.
+  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
   // </snippet_sign_in>
+
+  // <snippet_resolve_subscription>
+  // From the flag, AZURE_SUBSCRIPTION_ID, the VM's own subscription (instance metadata), or a prompt; a GUID.
+  const subscription = await resolveSetting({ ...subscriptionIdSetting, flag: values["subscription-id"] });
+  // </snippet_resolve_subscription>
+  say(formatPrincipal(await describePrincipal(credential)));
 
   // <snippet_list_resource_groups>
   const client = new ResourceManagementClient(credential, subscription.value);

@@ -8,65 +8,52 @@
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import {
-  assertGuid,
   createManagedIdentityCredential,
   describePrincipal,
   exitWithError,
+  formatIdentitySelection,
   formatPrincipal,
+  formatUsage,
   getInstanceMetadata,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  managedIdentityOptionsFrom,
   parseSampleArgs,
+  resolveSetting,
+  roleAssignmentCommand,
   UsageError,
+  validateGuid,
 } from "@msi-samples/identity";
 
-const usage = `Signs in with a managed identity, finds its subscription, and lists the resource groups.
-
-Usage: pnpm start [options]
-
-Choose the identity (at most one; none means the VM's system-assigned identity):
-  --client-id ID        Client ID of a user-assigned identity (env AZURE_CLIENT_ID)
-  --object-id ID        Object (principal) ID of a user-assigned identity (env AZURE_MANAGED_IDENTITY_OBJECT_ID)
-  --resource-id ID      Resource ID of a user-assigned identity (env AZURE_MANAGED_IDENTITY_RESOURCE_ID), like
-                        /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}
-
-Other options:
-  --subscription-id ID  Skip discovery and use this subscription (env AZURE_SUBSCRIPTION_ID)
-  --json                Print the result as JSON on stdout (messages go to stderr)
-  --verbose             Print stack traces on errors
-  -h, --help            Show this help`;
+const usage = formatUsage(
+  "Signs in with a managed identity, finds its subscription, and lists the resource groups.",
+  [
+    ...identitySelectorUsage,
+    ["--subscription-id ID", "Skip discovery and use this subscription (env AZURE_SUBSCRIPTION_ID)"],
+    ["--json", "Print the result as JSON on stdout (messages go to stderr)"],
+  ],
+);
 
 async function main(): Promise<void> {
   const { values } = parseSampleArgs({
     usage,
-    options: {
-      "client-id": { type: "string" },
-      "object-id": { type: "string" },
-      "resource-id": { type: "string" },
-      "subscription-id": { type: "string" },
-      json: { type: "boolean", default: false },
-    },
+    options: { ...identitySelectorOptions, "subscription-id": { type: "string" }, json: { type: "boolean" } },
   });
   const say = values.json ? console.error : console.log;
 
   // The selectors are checked here (format, at most one), before any request is sent.
   // <snippet_choose_identity>
-  const credential = createManagedIdentityCredential({
-    clientId: values["client-id"],
-    objectId: values["object-id"],
-    resourceId: values["resource-id"],
-  });
+  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
   // </snippet_choose_identity>
-  const requestedSubscription = values["subscription-id"] ?? process.env.AZURE_SUBSCRIPTION_ID;
-  if (requestedSubscription !== undefined) {
-    assertGuid(requestedSubscription, "--subscription-id / AZURE_SUBSCRIPTION_ID");
-  }
+  const requested = await resolveSetting({
+    name: "subscription-id",
+    flag: values["subscription-id"],
+    envName: "AZURE_SUBSCRIPTION_ID",
+    validate: validateGuid,
+    optional: true, // without one, the sample discovers it
+  });
 
-  const selection = credential.identity;
-  const selectorNames = { clientId: "client ID", objectId: "object ID", resourceId: "resource ID" };
-  say(
-    selection.kind === "system-assigned"
-      ? "Using the VM's system-assigned identity."
-      : `Using the user-assigned identity with ${selectorNames[selection.by]} ${selection.value}.`,
-  );
+  say(`Using ${formatIdentitySelection(credential.identity)}.`);
   // <snippet_sign_in>
   const principal = await describePrincipal(credential);
   say(formatPrincipal(principal));
@@ -75,8 +62,8 @@ async function main(): Promise<void> {
   // The original takes the first subscription the identity can see. Here: an explicit choice wins; one
   // visible subscription is used; among several, the VM's own one is used, and otherwise the user must choose.
   // <snippet_discover_subscription>
-  let subscriptionId = requestedSubscription;
-  let subscriptionSource = values["subscription-id"] ? "--subscription-id" : "AZURE_SUBSCRIPTION_ID";
+  let subscriptionId = requested?.value;
+  let subscriptionSource = requested?.source === "flag" ? "--subscription-id" : "AZURE_SUBSCRIPTION_ID";
   if (subscriptionId === undefined) {
     const subscriptionClient = new SubscriptionClient(credential);
     const visible = [];
@@ -93,11 +80,10 @@ async function main(): Promise<void> {
           );
     const own = visible.find((s) => s.subscriptionId?.toLowerCase() === vmSubscription);
     if (visible.length === 0) {
+      const scope = `/subscriptions/${vmSubscription ?? "<subscription-id>"}`;
       throw new Error(
         `The identity (object ID ${principal.objectId}) has no role in any subscription. Grant it one, for ` +
-          `example: az role assignment create --assignee-object-id ${principal.objectId} ` +
-          '--assignee-principal-type ServicePrincipal --role "Reader" ' +
-          `--scope "/subscriptions/${vmSubscription ?? "<subscription-id>"}"`,
+          `example: ${roleAssignmentCommand(principal.objectId, "Reader", scope)}`,
       );
     } else if (visible.length === 1) {
       subscriptionId = visible[0]?.subscriptionId;
@@ -129,7 +115,8 @@ async function main(): Promise<void> {
 
   if (values.json) {
     const subscription = { id: subscriptionId, source: subscriptionSource };
-    console.log(JSON.stringify({ identity: selection, principal, subscription, resourceGroups }, null, 2));
+    const identity = credential.identity;
+    console.log(JSON.stringify({ identity, principal, subscription, resourceGroups }, null, 2));
     return;
   }
   say(`${resourceGroups.length} resource group(s):`);

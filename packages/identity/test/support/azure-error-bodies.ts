@@ -38,6 +38,54 @@ export function armThrottled(retryAfterSeconds: number): Reply {
   };
 }
 
+/**
+ * ARM, HTTP 400, when a deployment fails preflight validation: the answer to the deployment's PUT (e.g.
+ * OfficeDev/microsoft-teams-apps-timetally#50, Azure/azure-powershell#5100).
+ */
+export function armInvalidTemplateDeployment(deployment: string, storageAccount: string): Reply {
+  return {
+    status: 400,
+    headers: { "x-ms-failure-cause": "gateway" },
+    json: {
+      error: {
+        code: "InvalidTemplateDeployment",
+        message: `The template deployment '${deployment}' is not valid according to the validation procedure. The tracking id is '42219c05-7e90-45ea-acdd-e6b71a4187cd'. See inner errors for details.`,
+        details: [
+          {
+            code: "PreflightValidationCheckFailed",
+            message: "Preflight validation failed. Please refer to the details for the specific errors.",
+            details: [
+              {
+                code: "StorageAccountAlreadyTaken",
+                target: storageAccount,
+                message: `The storage account named ${storageAccount} is already taken.`,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * ARM's deployment error once a resource failed (the Azure-AsyncOperation status's and the deployment's
+ * `properties.error`), with the resource provider's error passed on as JSON text (e.g. Azure/azure-cli#336).
+ */
+export function armDeploymentFailedError(storageAccount: string) {
+  return {
+    code: "DeploymentFailed",
+    message:
+      "At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.",
+    details: [
+      {
+        code: "Conflict",
+        message: `{\r\n  "error": {\r\n    "code": "StorageAccountAlreadyTaken",\r\n    "message": "The storage account named ${storageAccount} is already taken."\r\n  }\r\n}`,
+      },
+    ],
+  };
+}
+
 /** ARM, HTTP 404 for a missing resource group. */
 export function armResourceGroupNotFound(name: string): Reply {
   return {

@@ -1,6 +1,7 @@
-// A tiny HTTP server on 127.0.0.1 that answers each request with whatever a test's responder says, records what it
-// received, and can hang on purpose. The fakes of IMDS, Resource Manager and Key Vault are built on it.
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+// A tiny HTTP (or HTTPS) server on 127.0.0.1 that answers each request with whatever a test's responder says, records
+// what it received, and can hang on purpose. The fakes of IMDS, Resource Manager and Key Vault are built on it.
+import { createServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -26,9 +27,14 @@ export interface HttpStub {
   close(): Promise<void>;
 }
 
-export async function startHttpStub(respond: Responder): Promise<HttpStub> {
+export interface StubOptions {
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
+}
+
+export async function startHttpStub(respond: Responder, options: StubOptions = {}): Promise<HttpStub> {
   const requests: RecordedRequest[] = [];
-  const server: Server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const url = new URL(request.url ?? "/", "http://stub.invalid");
     const recorded: RecordedRequest = {
       method: request.method ?? "GET",
@@ -45,11 +51,12 @@ export async function startHttpStub(respond: Responder): Promise<HttpStub> {
     const contentType = reply.text === undefined ? "application/json; charset=utf-8" : "text/plain";
     response.writeHead(reply.status, { "content-type": contentType, ...reply.headers });
     response.end(body);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     requests,
     close: () =>

@@ -3,6 +3,7 @@
 // created the ordinary way instead.
 
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import type { TokenCredential } from "@azure/core-auth";
 import { SecretClient } from "@azure/keyvault-secrets";
 
@@ -24,9 +25,35 @@ export function resourceManagementClientFor(url: string): ResourceManagementClie
   return client;
 }
 
+export function deploymentsClientFor(url: string): DeploymentsClient {
+  const client = new DeploymentsClient(unusedCredential, subscriptionId, {
+    endpoint: url,
+    allowInsecureConnection: true,
+    retryOptions: { maxRetries: 0 },
+  });
+  client.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });
+  return client;
+}
+
 export function secretClientFor(url: string): SecretClient {
   return new SecretClient(url, unusedCredential, {
     allowInsecureConnection: true,
+    retryOptions: { maxRetries: 0 },
+  });
+}
+
+/**
+ * The ordinary client, bearer-token policy included, over https to a stub whose self-signed certificate is its only
+ * trusted CA: the request carries the credential's token exactly as it would to Azure.
+ */
+export function resourceManagementClientOverHttps(
+  url: string,
+  ca: string,
+  credential: TokenCredential,
+): ResourceManagementClient {
+  return new ResourceManagementClient(credential, subscriptionId, {
+    endpoint: url,
+    tlsOptions: { ca },
     retryOptions: { maxRetries: 0 },
   });
 }
