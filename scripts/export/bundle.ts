@@ -55,7 +55,7 @@ function relocateAssetUrls(sampleRoot: string, assets: Set<string>): EsbuildPlug
           );
           assets.add(asset.sampleRelativePath);
         }
-        return { contents, loader: path.extname(modulePath).replace(/^\.[cm]?/, "") };
+        return { contents, loader: path.extname(modulePath).replace(/^\.[cm]?/, "") as "ts" | "js" };
       });
     },
   };
