@@ -1,0 +1,28 @@
+// `pnpm demo --step 3` as a user runs it: one emulator, the step's heading (what it ports, what happens), the
+// sample's own output streamed, and the summary table; exit 0.
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, runTsx } from "../lib/run-sample.ts";
+
+const noEmulator = { env: {}, unsetEnv: [] };
+
+describe("pnpm demo --step 3", () => {
+  it("walks through list-resource-groups and exits 0", async () => {
+    const run = await runTsx(REPO_ROOT, "scripts/demo.ts", ["--step", "3"], noEmulator, {
+      timeoutMs: 90_000,
+    });
+    const output = `${run.stdout}\n--- stderr\n${run.stderr}`;
+    expect(run.status, output).toBe(0);
+    expect(run.stdout).toContain("Step 3 of 5: List resource groups  (samples/list-resource-groups)");
+    expect(run.stdout).toContain(
+      'Ports "Manage resources using Managed Service Identity" (Node.js, https://github.com/Azure-Samples/resources-node-manage-resources-with-msi).',
+    );
+    // The sample's own lines, indented, and what it did behind the scenes.
+    expect(run.stdout).toContain("  │ Signed in as the system-assigned identity of VM 'vm-msi-samples'");
+    expect(run.stdout).toMatch(/ {2}│ rg-msi-samples\s+westus2\s+Succeeded/);
+    expect(run.stdout).toContain("1 IMDS token request(s) (management.azure.com)");
+    expect(run.stdout).toMatch(
+      /\| 3 +\| list-resource-groups +\| Node\.js, resources-node-manage-resources-with-msi +\| ok +\|/,
+    );
+    expect(run.stdout).not.toContain("Step 1 of 5");
+  });
+});

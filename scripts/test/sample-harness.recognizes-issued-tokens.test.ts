@@ -1,0 +1,25 @@
+// The samples' tests check every run's output against JWT_PATTERN; this shows the pattern catches the tokens the
+// emulator really issues (both identities, both audiences), so that check can fail.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../packages/emulator/src/index.ts";
+import { JWT_PATTERN } from "./support/sample-end-to-end.ts";
+
+describe("JWT_PATTERN", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(() => emulator.stop());
+
+  it.each([
+    { identity: "system", resource: "https://management.azure.com" },
+    { identity: "id-msi-samples", resource: "https://vault.azure.net" },
+  ])(
+    "matches a token for $identity and $resource, even inside a line of text",
+    async ({ identity, resource }) => {
+      const token = await emulator.issueToken({ identity, resource });
+      expect(`Authorization: Bearer ${token}.`).toMatch(JWT_PATTERN);
+      expect(JWT_PATTERN.exec(token)?.[0]).toBe(token);
+    },
+  );
+});
