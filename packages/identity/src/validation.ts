@@ -40,10 +40,12 @@ export function parseUserAssignedIdentityId(id: string): UserAssignedIdentityId 
   return { subscriptionId: match[1], resourceGroupName: match[2]!, name: match[3]! };
 }
 
-/** Shows enough of a secret to recognise it (`ab…(40 chars)`), never the value itself. */
+/**
+ * Stands in for a secret's value in output (`******** (40 characters)`): no character of the value is shown, since
+ * even a prefix narrows a guess; the length is enough to see that a value was read.
+ */
 export function maskSecret(value: string): string {
-  const length = `(${value.length} chars)`;
-  return value.length > 8 ? `${value.slice(0, 2)}…${length}` : `…${length}`;
+  return `******** (${value.length} character${value.length === 1 ? "" : "s"})`;
 }
 
 /** A positive whole number of milliseconds, else a UsageError naming `settingName`. */
