@@ -1,11 +1,12 @@
-// The `msi-emulator` command (`pnpm emulator ...` from the repo root): start, env, exec, log, schema.
+// The `msi-emulator` command (`pnpm emulator ...` from the repo root): start, env, exec, log, vm, schema.
 import { spawn } from "node:child_process";
 import process from "node:process";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./emulator.ts";
 import { formatEnvironment } from "./environment.ts";
 import { readRuntimeInfo, resolveHome } from "./home.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
+import { type CurrentVm, VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
 import { StateFileError } from "./state/state-file.ts";
 
@@ -21,6 +22,9 @@ const latencyOption = new Option(
   "--latency <mode>",
   "long-running operations: instant (tests) or realistic (demos)",
 ).choices(["instant", "realistic"]);
+
+const vmOptionDescription =
+  "a VM resource IMDS answers as (its metadata and identities) whenever it exists, e.g. once a deployment created it";
 
 program
   .command("start")
@@ -39,6 +43,7 @@ program
     "state folder for the CA and signing key (default: $MSI_EMULATOR_HOME or ~/.msi-emulator)",
   )
   .addOption(latencyOption)
+  .option("--vm <resourceId>", vmOptionDescription, parseVmResourceId)
   .option("--shell <shell>", "syntax of the printed environment: bash or powershell", "bash")
   .action(
     async (options: {
@@ -48,6 +53,7 @@ program
       state?: string;
       home?: string;
       latency?: "instant" | "realistic";
+      vm?: string;
       shell: string;
     }) => {
       const emulator = await startEmulator({
@@ -57,6 +63,7 @@ program
         ...(options.state ? { statePath: options.state } : {}),
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
+        ...(options.vm ? { currentVm: options.vm } : {}),
         writeRuntimeFile: true,
       });
       const out = process.stdout;
@@ -66,7 +73,10 @@ program
       out.write(
         `  proxy:  ${emulator.proxyUrl}  (IMDS at http://169.254.169.254, ARM at https://management.azure.com)\n`,
       );
-      out.write(`  admin:  ${emulator.adminUrl}  (GET /requests, GET|PUT|DELETE /faults, GET /state)\n`);
+      out.write(
+        `  admin:  ${emulator.adminUrl}  (GET /requests, GET|PUT|DELETE /faults, GET|PUT|DELETE /vm, GET /state)\n`,
+      );
+      out.write(`  VM:     ${describeVm(emulator.world.currentVm, emulator.world.currentVmChoice)}\n`);
       out.write(`  CA:     ${emulator.caCertPath}\n`);
       if (emulator.statePath) out.write(`  state:  ${emulator.statePath}\n`);
       out.write(
@@ -108,6 +118,7 @@ program
   .option("--state <file>", "persist the world in this file")
   .option("--home <dir>", "state folder for the CA and signing key")
   .addOption(latencyOption)
+  .option("--vm <resourceId>", vmOptionDescription, parseVmResourceId)
   .option("--quiet", "print nothing but COMMAND's own output")
   .passThroughOptions()
   .action(
@@ -118,6 +129,7 @@ program
         state?: string;
         home?: string;
         latency?: "instant" | "realistic";
+        vm?: string;
         quiet?: boolean;
       },
     ) => {
@@ -126,6 +138,7 @@ program
         ...(options.state ? { statePath: options.state } : {}),
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
+        ...(options.vm ? { currentVm: options.vm } : {}),
       });
       // Emulator information goes to stderr: COMMAND's stdout stays exactly its own.
       if (!options.quiet)
@@ -176,6 +189,44 @@ program
   });
 
 program
+  .command("vm")
+  .description(
+    "show the VM the running emulator's IMDS answers as, or switch it to a VM resource of its world (e.g. one a deployment created)",
+  )
+  .argument("[resourceId]", "the VM resource to answer as from now on", parseVmResourceId)
+  .option("--scenario-vm", "answer as the scenario's own VM again")
+  .option("--json", "print the admin endpoint's answer as JSON")
+  .option("--home <dir>", "state folder of the running emulator")
+  .action(
+    async (
+      resourceId: string | undefined,
+      options: { scenarioVm?: boolean; json?: boolean; home?: string },
+    ) => {
+      if (resourceId && options.scenarioVm) fail("Give a VM resource ID or --scenario-vm, not both.");
+      const info = await readRuntimeInfo(resolveHome(options.home));
+      if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
+      const request: RequestInit = resourceId
+        ? {
+            method: "PUT",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ resourceId }),
+          }
+        : { method: options.scenarioVm ? "DELETE" : "GET" };
+      const response = await fetch(`${info.adminUrl}/vm`, request).catch(() => undefined);
+      if (!response) fail(`The emulator's admin endpoint ${info.adminUrl} did not answer.`);
+      const body = (await response.json()) as {
+        chosen: string | null;
+        current: CurrentVm;
+        error?: { message: string };
+      };
+      if (!response.ok) fail(body.error?.message ?? `The admin endpoint answered ${response.status}.`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(body, null, 2)}\n` : `${describeVm(body.current, body.chosen)}\n`,
+      );
+    },
+  );
+
+program
   .command("schema")
   .description("print the JSON Schema of scenario files (for editors)")
   .action(() => {
@@ -186,6 +237,30 @@ function formatEntry(entry: RequestLogEntry): string {
   const who = entry.principal ? ` ${entry.principal.identity ?? entry.principal.objectId}` : "";
   const error = entry.error ? ` ${entry.error}` : "";
   return `${entry.time.slice(11, 23)} ${entry.service.padEnd(5)} ${entry.method.padEnd(6)} ${entry.status} ${entry.host}${entry.path} ${entry.durationMs}ms${who}${error}`;
+}
+
+/** One line about the VM IMDS answers as, and its identities; says so when a chosen VM does not exist (yet). */
+function describeVm(vm: CurrentVm, chosen: string | null | undefined): string {
+  const identities = vm.identities
+    .map((i) =>
+      i.kind === "system"
+        ? `system-assigned (object ID ${i.principalId}, client ID ${i.clientId})`
+        : `user-assigned '${i.name}' (object ID ${i.principalId}, client ID ${i.clientId})`,
+    )
+    .join(", ");
+  const waiting =
+    chosen && chosen.toLowerCase() !== vm.resourceId.toLowerCase()
+      ? ` [${chosen} does not exist (yet): the scenario's VM answers until it does]`
+      : "";
+  return `IMDS answers as VM '${vm.name}' (${vm.resourceId}); identities: ${identities || "none"}${waiting}`;
+}
+
+function parseVmResourceId(value: string): string {
+  if (!VIRTUAL_MACHINE_ID.test(value))
+    throw new InvalidArgumentError(
+      "not a VM's resource ID: /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name}",
+    );
+  return value;
 }
 
 function parsePort(value: string): number {

@@ -13,10 +13,12 @@ import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults
 import { removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
 import { type EmulatedService, ServiceDispatcher } from "./services.ts";
+import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
 import {
   loadScenarioFile,
   parseScenario,
   type Scenario,
+  ScenarioError,
   type ScenarioInput,
 } from "./state/scenario-schema.ts";
 import { openWorld } from "./state/state-file.ts";
@@ -41,6 +43,11 @@ export interface StartEmulatorOptions {
   adminPort?: number;
   /** State folder for the CA and signing key; default MSI_EMULATOR_HOME or ~/.msi-emulator. */
   home?: string;
+  /**
+   * Overrides the scenario's `currentVm` (and the state file's): a VM resource IMDS answers as whenever it exists,
+   * which may be one a deployment creates later.
+   */
+  currentVm?: string;
   /** Overrides the scenario's `latency`: "instant" LROs (tests) or "realistic" (demos). */
   latency?: "instant" | "realistic";
   /** Overrides the scenario's `faults`. */
@@ -77,11 +84,17 @@ export interface Emulator {
   clearRequests(): void;
   /** Called for every request as it is logged; returns a function that unsubscribes. */
   onRequest(listener: (entry: RequestLogEntry) => void): () => void;
+  /**
+   * Makes IMDS answer as the VM resource `resourceId` from now on (as PUT /vm on the admin endpoint does): its
+   * instance metadata, and tokens for its system-assigned and user-assigned identities. It must exist (e.g. created
+   * by a deployment); `undefined` goes back to the scenario's VM. Saved with `--state`.
+   */
+  useVirtualMachine(resourceId: string | undefined): Promise<void>;
   /** Replaces the active faults (as PUT /faults on the admin endpoint does). */
   setFaults(faults: FaultsInput): void;
   /**
    * Issues a token as IMDS would, for tests that need one the SDK would not fetch (e.g. already expired):
-   * `identity` is "system" (default), a user-assigned identity's name, or a client ID.
+   * `identity` is "system" (default), a user-assigned identity's name, or a client ID, of the current VM.
    */
   issueToken(options: { resource: string; identity?: string; lifetimeSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
@@ -94,6 +107,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       ? parseScenario(options.scenario)
       : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
   const world = await openWorld(scenario, options.statePath);
+  if (options.currentVm !== undefined) {
+    if (!VIRTUAL_MACHINE_ID.test(options.currentVm))
+      throw new ScenarioError(
+        `currentVm: '${options.currentVm}' is not a VM's resource ID (/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name})`,
+      );
+    world.useVirtualMachine(options.currentVm);
+    await world.commit();
+  }
   const activeScenario = world.scenario;
 
   const ca = await loadOrCreateCertificateAuthority(home);
@@ -172,6 +193,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     requests: () => log.list(),
     clearRequests: () => log.clear(),
     onRequest: (listener) => log.onEntry(listener),
+    async useVirtualMachine(resourceId) {
+      world.useVirtualMachine(resourceId, { requireExisting: true });
+      await world.commit();
+    },
     setFaults: (input) => faults.set(faultsSchema.parse(input)),
     async issueToken({ resource, identity = "system", lifetimeSeconds }) {
       const wanted = identity.toLowerCase();

@@ -26,6 +26,7 @@ export type { Faults, FaultsInput } from "./faults/faults.ts";
 export { resolveHome } from "./home.ts";
 export type { RequestLogEntry } from "./log/request-log.ts";
 export type { EmulatedService, HandledRequest, ServiceExchange } from "./services.ts";
+export { type CurrentVm, VirtualMachineNotFoundError } from "./state/current-vm.ts";
 export {
   loadScenarioFile,
   parseScenario,

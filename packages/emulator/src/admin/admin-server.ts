@@ -1,5 +1,5 @@
 // The admin endpoint, on its own loopback-only port (never reachable through the proxy): the request log, faults on
-// and off, the world state (secret values redacted), health and the environment.
+// and off, the VM IMDS answers as, the world state (secret values redacted), health and the environment.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
@@ -7,6 +7,7 @@ import { type FaultController, faultsSchema } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
 import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
 import type { RequestLog } from "../log/request-log.ts";
+import { VIRTUAL_MACHINE_ID, VirtualMachineNotFoundError } from "../state/current-vm.ts";
 import type { WorldSnapshot, WorldState } from "../state/world-state.ts";
 
 export interface AdminServer {
@@ -15,7 +16,24 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-type AdminHandler = (request: IncomingMessage, url: URL, body: Buffer) => Reply;
+type AdminHandler = (request: IncomingMessage, url: URL, body: Buffer) => Reply | Promise<Reply>;
+
+/** GET /vm: the VM chosen (null: none) and the one IMDS answers as now, with its identities. */
+export function currentVmDescription(world: WorldState): Record<string, unknown> {
+  return { chosen: world.currentVmChoice ?? null, current: world.currentVm };
+}
+
+function invalidRequest(code: string, message: string, status = 400): Reply {
+  return { status, body: { error: { code, message } } };
+}
+
+function parseJson(body: Buffer): { json: unknown } | { error: Reply } {
+  try {
+    return { json: body.length ? JSON.parse(body.toString("utf8")) : {} };
+  } catch (error) {
+    return { error: invalidRequest("InvalidRequestContent", (error as Error).message) };
+  }
+}
 
 /** The world as the admin endpoint shows it: secret values never leave the emulator this way. */
 export function redactedSnapshot(world: WorldState): WorldSnapshot {
@@ -64,16 +82,9 @@ export async function startAdminServer(options: {
   });
   on("GET", "/faults", () => ({ status: 200, body: options.faults.describe() }));
   on("PUT", "/faults", (_request, _url, body) => {
-    let json: unknown;
-    try {
-      json = body.length ? JSON.parse(body.toString("utf8")) : {};
-    } catch (error) {
-      return {
-        status: 400,
-        body: { error: { code: "InvalidRequestContent", message: (error as Error).message } },
-      };
-    }
-    const parsed = faultsSchema.safeParse(json);
+    const read = parseJson(body);
+    if ("error" in read) return read.error;
+    const parsed = faultsSchema.safeParse(read.json);
     if (!parsed.success) {
       const message = parsed.error.issues
         .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
@@ -88,6 +99,30 @@ export async function startAdminServer(options: {
     return { status: 204 };
   });
   on("GET", "/state", () => ({ status: 200, body: redactedSnapshot(options.world) }));
+  on("GET", "/vm", () => ({ status: 200, body: currentVmDescription(options.world) }));
+  on("PUT", "/vm", async (_request, _url, body) => {
+    const read = parseJson(body);
+    if ("error" in read) return read.error;
+    const resourceId = (read.json as { resourceId?: unknown } | null)?.resourceId;
+    if (typeof resourceId !== "string" || !VIRTUAL_MACHINE_ID.test(resourceId))
+      return invalidRequest(
+        "InvalidRequestContent",
+        'The body must be {"resourceId": "/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name}"}.',
+      );
+    try {
+      options.world.useVirtualMachine(resourceId, { requireExisting: true });
+    } catch (error) {
+      if (!(error instanceof VirtualMachineNotFoundError)) throw error;
+      return invalidRequest("VirtualMachineNotFound", error.message, 404);
+    }
+    await options.world.commit();
+    return { status: 200, body: currentVmDescription(options.world) };
+  });
+  on("DELETE", "/vm", async () => {
+    options.world.useVirtualMachine(undefined);
+    await options.world.commit();
+    return { status: 200, body: currentVmDescription(options.world) };
+  });
 
   const server = http.createServer(async (request: IncomingMessage, response: ServerResponse) => {
     let reply: Reply;
@@ -113,7 +148,7 @@ export async function startAdminServer(options: {
           };
         } else {
           const body = await readRequestBody(request, 64 * 1024);
-          reply = handler(request, url, body);
+          reply = await handler(request, url, body);
         }
       }
     } catch (error) {

@@ -1,4 +1,5 @@
-// IMDS instance metadata (GET /metadata/instance[/...]): the VM as IMDS describes it, every primitive a string.
+// IMDS instance metadata (GET /metadata/instance[/...]): the current VM (the scenario's, or a VM resource the emulator
+// was switched to) as IMDS describes it, every primitive a string.
 // Shape: azure-rest-api-specs specification/imds (Instance, Compute, Network) and the docs' full response example
 // (azure-compute-docs, articles/virtual-machines/includes/imds-full-instance-response.md).
 import { imdsErrors } from "../errors/imds.ts";
@@ -6,7 +7,7 @@ import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 
 export function instanceMetadata(world: WorldState): Record<string, unknown> {
-  const { vm } = world.scenario;
+  const vm = world.currentVm;
   const tagsList = Object.entries(vm.tags).map(([name, value]) => ({ name, value }));
   const isLinux = vm.osType === "Linux";
   return {
@@ -24,7 +25,7 @@ export function instanceMetadata(world: WorldState): Record<string, unknown> {
       offer: vm.image.offer,
       osProfile: {
         adminUsername: vm.adminUsername,
-        computerName: vm.computerName ?? vm.name,
+        computerName: vm.computerName,
         disablePasswordAuthentication: isLinux ? "true" : "",
       },
       osType: vm.osType,
@@ -36,10 +37,10 @@ export function instanceMetadata(world: WorldState): Record<string, unknown> {
       platformUpdateDomain: "0",
       priority: "",
       provider: "Microsoft.Compute",
-      publicKeys: [],
+      publicKeys: vm.publicKeys,
       publisher: vm.image.publisher,
       resourceGroupName: vm.resourceGroup,
-      resourceId: world.vmResourceId,
+      resourceId: vm.resourceId,
       securityProfile: {
         secureBootEnabled: "false",
         virtualTpmEnabled: "false",

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { faultsSchema } from "../faults/faults.ts";
+import { VIRTUAL_MACHINE_ID } from "./current-vm.ts";
 
 const guid = z.guid({ error: "must be a GUID such as 3f8a2c6e-91d4-4b7a-8e25-6c0d9b1f4a37" });
 const tags = z.record(z.string(), z.string());
@@ -194,6 +195,17 @@ const baseScenarioSchema = z
     resourceGroups: z.array(resourceGroupSchema).default([]),
     resources: z.array(resourceSchema).default([]),
     keyVaults: z.array(keyVaultSchema).default([]),
+    /**
+     * A Microsoft.Compute/virtualMachines resource IMDS answers as whenever it exists (e.g. once a deployment has
+     * created it); until then, and if it is deleted, IMDS answers as `vm`.
+     */
+    currentVm: z
+      .string()
+      .regex(
+        VIRTUAL_MACHINE_ID,
+        "must be a VM's resource ID: /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name}",
+      )
+      .optional(),
     tokens: z
       .object({
         lifetimeSeconds: z
@@ -284,6 +296,12 @@ export const scenarioSchema = baseScenarioSchema.superRefine((scenario, ctx) => 
     if (!groups.has(groupKey(subscriptionId, group)))
       issue(["resources", i, "id"], `resource group '${group}' is not in resourceGroups`);
   });
+
+  if (scenario.currentVm) {
+    const currentVmSubscription = scenario.currentVm.split("/")[2] ?? "";
+    if (!subscriptionIds.has(currentVmSubscription.toLowerCase()))
+      issue(["currentVm"], `subscription '${currentVmSubscription}' is not in subscriptions`);
+  }
 
   scenario.keyVaults.forEach((vault, i) => {
     const subscriptionId = vault.subscriptionId ?? vm.subscriptionId;

@@ -1,8 +1,16 @@
-// The emulated world in memory: tenant, subscriptions, the VM and its identities (fixed by the scenario), and what
-// can change (resource groups, generic resources by ID, role assignments, per-service namespaces such as vault secrets).
+// The emulated world in memory: tenant, subscriptions, the scenario's VM and its identities (fixed by the scenario),
+// and what can change (resource groups, generic resources by ID, role assignments, the VM IMDS answers as,
+// per-service namespaces such as vault secrets).
 import { createHash } from "node:crypto";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
+import {
+  type CurrentVm,
+  resourceVm,
+  scenarioVm,
+  VIRTUAL_MACHINE_TYPE,
+  VirtualMachineNotFoundError,
+} from "./current-vm.ts";
 import type { Scenario } from "./scenario-schema.ts";
 
 export interface ManagedIdentity {
@@ -55,6 +63,8 @@ export interface WorldSnapshot {
   resources: ArmResourceRecord[];
   roleAssignments: RoleAssignmentRecord[];
   namespaces: Record<string, unknown>;
+  /** The VM resource IMDS answers as (null: the scenario's `vm`); absent in older files: the scenario's `currentVm`. */
+  currentVm?: string | null;
 }
 
 /** The shape of the "keyvault" namespace as seeded from the scenario; the Key Vault module owns it from there. */
@@ -77,16 +87,14 @@ export function resourceGroupId(subscriptionId: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
 }
 
-export function vmResourceId(scenario: Scenario): string {
-  const vm = scenario.vm;
-  return `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
-}
-
 const groupKey = (subscriptionId: string, name: string) => `${subscriptionId}/${name}`.toLowerCase();
 
 export class WorldState {
   readonly scenario: Scenario;
-  readonly identities: readonly ManagedIdentity[];
+  /** The scenario's own VM, with the identities its `vm` section lists. */
+  readonly #scenarioVm: CurrentVm;
+  /** A VM resource IMDS answers as while it exists (else the scenario's VM). */
+  #currentVmId: string | undefined;
   readonly #groups = new Map<string, ResourceGroupRecord>();
   readonly #resources = new Map<string, ArmResourceRecord>();
   #roleAssignments: RoleAssignmentRecord[] = [];
@@ -94,14 +102,15 @@ export class WorldState {
   #persist: ((snapshot: WorldSnapshot) => Promise<void>) | undefined;
   #writeChain: Promise<void> = Promise.resolve();
 
-  private constructor(scenario: Scenario) {
+  private constructor(scenario: Scenario, currentVmId: string | undefined) {
     this.scenario = scenario;
-    this.identities = identitiesOf(scenario);
+    this.#scenarioVm = scenarioVm(scenario);
+    this.#currentVmId = currentVmId;
   }
 
   /** A fresh world as the scenario describes it. */
   static fromScenario(scenario: Scenario): WorldState {
-    const world = new WorldState(scenario);
+    const world = new WorldState(scenario, scenario.currentVm);
     const now = new Date().toISOString();
     for (const g of scenario.resourceGroups) {
       world.#groups.set(groupKey(g.subscriptionId, g.name), {
@@ -114,7 +123,7 @@ export class WorldState {
         createdTime: now,
       });
     }
-    for (const record of seededResources(scenario, world.identities, now))
+    for (const record of seededResources(scenario, world.#scenarioVm.identities, now))
       world.#resources.set(record.id.toLowerCase(), record);
     world.#roleAssignments = scenario.roleAssignments.map((a) => {
       const principalId = world.resolvePrincipal(a.principal) ?? a.principal;
@@ -139,7 +148,10 @@ export class WorldState {
 
   /** The world as `--state` saved it. */
   static fromSnapshot(snapshot: WorldSnapshot): WorldState {
-    const world = new WorldState(snapshot.scenario);
+    const world = new WorldState(
+      snapshot.scenario,
+      snapshot.currentVm === undefined ? snapshot.scenario.currentVm : (snapshot.currentVm ?? undefined),
+    );
     for (const g of snapshot.resourceGroups) world.#groups.set(groupKey(g.subscriptionId, g.name), g);
     for (const r of snapshot.resources) world.#resources.set(r.id.toLowerCase(), r);
     world.#roleAssignments = [...snapshot.roleAssignments];
@@ -156,25 +168,64 @@ export class WorldState {
     return this.scenario.tenant.id;
   }
 
+  /**
+   * The VM IMDS answers as: the chosen VM resource while it exists (it is read afresh, so a redeployed VM's new
+   * identity counts at once), else the scenario's `vm`.
+   */
+  get currentVm(): CurrentVm {
+    const chosen = this.#currentVmId === undefined ? undefined : this.getResource(this.#currentVmId);
+    if (!chosen || chosen.type.toLowerCase() !== VIRTUAL_MACHINE_TYPE.toLowerCase()) return this.#scenarioVm;
+    // The scenario's VM chosen by its ID keeps the client IDs the scenario gives.
+    if (chosen.id.toLowerCase() === this.#scenarioVm.resourceId.toLowerCase()) return this.#scenarioVm;
+    return resourceVm(chosen, (id) => this.getResource(id));
+  }
+
+  /** The VM resource ID chosen with `useVirtualMachine` (or the scenario's `currentVm`), existing or not. */
+  get currentVmChoice(): string | undefined {
+    return this.#currentVmId;
+  }
+
+  /**
+   * Makes IMDS answer as the VM resource `resourceId` (undefined: the scenario's VM again). `requireExisting`
+   * refuses an ID that names no VM of the world now; without it the choice waits for a deployment to create the VM.
+   */
+  useVirtualMachine(resourceId: string | undefined, options: { requireExisting?: boolean } = {}): void {
+    if (resourceId !== undefined && options.requireExisting) {
+      const found = this.getResource(resourceId);
+      if (!found || found.type.toLowerCase() !== VIRTUAL_MACHINE_TYPE.toLowerCase())
+        throw new VirtualMachineNotFoundError(resourceId);
+    }
+    this.#currentVmId = resourceId;
+  }
+
+  /** The managed identities of the current VM: those IMDS issues tokens for. */
+  get identities(): readonly ManagedIdentity[] {
+    return this.currentVm.identities;
+  }
+
+  /** The current VM's resource ID (instance metadata `resourceId`, `xms_mirid` of its system-assigned identity). */
   get vmResourceId(): string {
-    return vmResourceId(this.scenario);
+    return this.currentVm.resourceId;
   }
 
   findSubscription(subscriptionId: string): Scenario["subscriptions"][number] | undefined {
     return this.scenario.subscriptions.find((s) => s.id.toLowerCase() === subscriptionId.toLowerCase());
   }
 
-  /** "system", a user-assigned identity's name, or an object ID, to an object ID. */
+  /** "system", a user-assigned identity's name (of the scenario's VM), or an object ID, to an object ID. */
   resolvePrincipal(principal: string): string | undefined {
-    if (principal === "system") return this.identities.find((i) => i.kind === "system")?.principalId;
-    const named = this.identities.find(
+    const identities = this.#scenarioVm.identities;
+    if (principal === "system") return identities.find((i) => i.kind === "system")?.principalId;
+    const named = identities.find(
       (i) => i.kind === "user" && i.name.toLowerCase() === principal.toLowerCase(),
     );
     return named?.principalId ?? (/^[0-9a-f-]{36}$/i.test(principal) ? principal : undefined);
   }
 
+  /** An identity of the current VM or of the scenario's VM (to name callers in the request log). */
   identityByPrincipalId(principalId: string): ManagedIdentity | undefined {
-    return this.identities.find((i) => i.principalId.toLowerCase() === principalId.toLowerCase());
+    const same = (i: ManagedIdentity) => i.principalId.toLowerCase() === principalId.toLowerCase();
+    return this.identities.find(same) ?? this.#scenarioVm.identities.find(same);
   }
 
   // Resource groups
@@ -275,6 +326,7 @@ export class WorldState {
       resources: [...this.#resources.values()],
       roleAssignments: this.#roleAssignments,
       namespaces: Object.fromEntries(this.#namespaces),
+      currentVm: this.#currentVmId ?? null,
     });
   }
 
@@ -290,31 +342,6 @@ export class WorldState {
     this.#writeChain = write.catch(() => {});
     return write;
   }
-}
-
-function identitiesOf(scenario: Scenario): ManagedIdentity[] {
-  const vm = scenario.vm;
-  const identities: ManagedIdentity[] = [];
-  if (vm.systemAssignedIdentity) {
-    identities.push({
-      kind: "system",
-      name: "system",
-      clientId: vm.systemAssignedIdentity.clientId,
-      principalId: vm.systemAssignedIdentity.principalId,
-      resourceId: vmResourceId(scenario),
-    });
-  }
-  for (const u of vm.userAssignedIdentities) {
-    identities.push({
-      kind: "user",
-      name: u.name,
-      clientId: u.clientId,
-      principalId: u.principalId,
-      // IMDS reports user-assigned identity IDs with a lowercase "resourcegroups" segment (xms_mirid claim).
-      resourceId: `/subscriptions/${u.subscriptionId ?? vm.subscriptionId}/resourcegroups/${u.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${u.name}`,
-    });
-  }
-  return identities;
 }
 
 function seededResources(
