@@ -236,7 +236,9 @@ program
 function formatEntry(entry: RequestLogEntry): string {
   const who = entry.principal ? ` ${entry.principal.identity ?? entry.principal.objectId}` : "";
   const error = entry.error ? ` ${entry.error}` : "";
-  return `${entry.time.slice(11, 23)} ${entry.service.padEnd(5)} ${entry.method.padEnd(6)} ${entry.status} ${entry.host}${entry.path} ${entry.durationMs}ms${who}${error}`;
+  // A refused CONNECT's path is already host:port (e.g. the Azure CLI's telemetry host).
+  const target = entry.method === "CONNECT" ? entry.path : `${entry.host}${entry.path}`;
+  return `${entry.time.slice(11, 23)} ${entry.service.padEnd(5)} ${entry.method.padEnd(6)} ${entry.status} ${target} ${entry.durationMs}ms${who}${error}`;
 }
 
 /** One line about the VM IMDS answers as, and its identities; says so when a chosen VM does not exist (yet). */

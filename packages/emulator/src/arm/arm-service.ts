@@ -2,6 +2,7 @@
 // api-version, throttling faults, routing to providers, JSON bodies, and ARM's response headers on every answer.
 import { randomUUID } from "node:crypto";
 import FindMyWay from "find-my-way";
+import JSON5 from "json5";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
@@ -235,14 +236,24 @@ interface RouteCall {
   requestId: string;
 }
 
+/**
+ * ARM reads request bodies with Newtonsoft.Json's lenient reader, which takes comments, unquoted property names and
+ * trailing commas. The Azure CLI relies on it: `az deployment group create --template-file` splices the template file
+ * verbatim (JSONC, comments kept) after an unquoted `template:` key (azure-cli's JsonCTemplatePolicy; ARM template
+ * docs, syntax.md, "Comments and metadata"). Strict JSON is tried first so the common case keeps its exact messages.
+ */
 function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString("utf8");
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw armErrors.invalidRequestContent((error as Error).message);
+  } catch (strictError) {
+    try {
+      return JSON5.parse(text);
+    } catch {
+      throw armErrors.invalidRequestContent((strictError as Error).message);
+    }
   }
 }
 

@@ -216,6 +216,26 @@ function listCollection(request: ArmRequest, tail: string[]): Reply {
   return { status: 200, body: pageOf(items, request) };
 }
 
+/**
+ * GET `/subscriptions/{s}/providers/{namespace}/{type}`: every tracked type has a list-by-subscription operation
+ * (Vaults_ListBySubscription, ManagedHsms_ListBySubscription, VirtualMachines_ListAll...), which answers an empty list
+ * when there are none, never 404 (`az keyvault list` also lists managed HSMs). Like the subscription's resource list,
+ * it holds what the caller may read.
+ */
+function listTypeInSubscription(request: ArmRequest): Reply {
+  const subscriptionId = request.params.subscriptionId ?? "";
+  const type = `${request.params.providerNamespace ?? ""}/${request.params.resourceType ?? ""}`;
+  const scope = `/subscriptions/${subscriptionId}`;
+  if (!request.rbac.hasAnyAssignmentWithin(request.caller.objectId, scope))
+    request.authorize(`${type}/read`, scope);
+  const items = request.world
+    .listResources({ subscriptionId, type })
+    .filter((record) => request.can(`${record.type}/read`, record.id))
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map(resourceBody);
+  return { status: 200, body: pageOf(items, request) };
+}
+
 function headResource(request: ArmRequest): Reply {
   const address = requireAddress(request);
   request.authorize(`${fullType(address)}/read`, requestScope(request));
@@ -310,6 +330,11 @@ const routes: ArmRoute[] = [
         request.world.listResources({ subscriptionId: group.subscriptionId, resourceGroup: group.name }),
       );
     },
+  },
+  {
+    method: "GET",
+    path: "/subscriptions/:subscriptionId/providers/:providerNamespace/:resourceType",
+    handler: listTypeInSubscription,
   },
   {
     method: "GET",
