@@ -1,31 +1,26 @@
 // The sample creates a Key Vault as a generic resource (tenant from the token), prints it, and deletes it: the vault
 // is gone from the emulator afterwards, and vaults it did not create are never touched.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
-import { describeRun, sampleRunner } from "../../../scripts/test/support/sample-end-to-end.ts";
+import { describe, expect, it } from "vitest";
+import {
+  describeRun,
+  type SampleTestRun,
+  sampleAgainstEmulator,
+} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("create-delete-key-vault creates a vault and deletes it", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    run = sampleRunner("create-delete-key-vault", emulator);
-  });
-  afterAll(() => emulator.stop());
-
+  const sample = sampleAgainstEmulator("create-delete-key-vault");
   const vaultNames = () =>
-    emulator.world.listResources({ type: "Microsoft.KeyVault/vaults" }).map((v) => v.name.toLowerCase());
-  const vaultRequests = (
-    result: { requests: { service: string; method: string; path: string; status: number }[] },
-    name: string,
-  ) =>
+    sample.emulator.world
+      .listResources({ type: "Microsoft.KeyVault/vaults" })
+      .map((v) => v.name.toLowerCase());
+  const vaultRequests = (result: SampleTestRun, name: string) =>
     result.requests
       .filter((e) => e.service === "arm" && e.path.toLowerCase().includes(`/vaults/${name}?`))
       .map((e) => `${e.method} ${e.status}`);
 
   it("with a fresh name in the VM's group and region, then gone", async () => {
-    const { vm, tenant } = emulator.scenario;
-    const result = await run(["--yes"]);
+    const { vm, tenant } = sample.emulator.scenario;
+    const result = await sample.run(["--yes"]);
     expect(result.status, describeRun(result)).toBe(0);
     const name = /Creating Key Vault '([^']+)'/.exec(result.stdout)?.[1] ?? "";
     expect(name).toMatch(/^msi-sample-[0-9a-f]{8}$/);
@@ -54,7 +49,7 @@ describe("create-delete-key-vault creates a vault and deletes it", () => {
   });
 
   it("with the name, group, region and subscription given as flags (no instance metadata needed)", async () => {
-    const result = await run([
+    const result = await sample.run([
       "--yes",
       "--vault-name",
       "kv-sample-flags",
@@ -63,7 +58,7 @@ describe("create-delete-key-vault creates a vault and deletes it", () => {
       "--location",
       "eastus",
       "--subscription-id",
-      emulator.scenario.vm.subscriptionId,
+      sample.emulator.scenario.vm.subscriptionId,
     ]);
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toContain(
@@ -75,7 +70,7 @@ describe("create-delete-key-vault creates a vault and deletes it", () => {
   });
 
   it("never takes over a vault that exists: exit 2, and the vault is left alone", async () => {
-    const result = await run(["--yes", "--vault-name", "kv-msi-samples"]);
+    const result = await sample.run(["--yes", "--vault-name", "kv-msi-samples"]);
     expect(result.status, describeRun(result)).toBe(2);
     expect(result.stderr).toContain(
       "Key Vault 'kv-msi-samples' already exists in resource group 'rg-msi-samples'",

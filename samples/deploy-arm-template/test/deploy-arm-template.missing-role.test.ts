@@ -1,45 +1,34 @@
 // Without the Contributor role the sample exits 1 with the `az role assignment create` command that grants it, and
 // nothing is deployed.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
+import { describe, expect, it } from "vitest";
 import {
   expectRoleAssignmentHint,
-  identitiesOf,
-  sampleRunner,
+  MISSING_ROLE_SCENARIO,
+  sampleAgainstEmulator,
 } from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("deploy-arm-template with an identity that may only read one resource group", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator({ scenario: "shared/scenarios/missing-role.json" });
-    run = sampleRunner("deploy-arm-template", emulator);
-  });
-  afterAll(() => emulator.stop());
-
-  const storageAccounts = () => emulator.world.listResources({ type: "Microsoft.Storage/storageAccounts" });
+  const sample = sampleAgainstEmulator("deploy-arm-template", { scenario: MISSING_ROLE_SCENARIO });
+  const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
+  const storageAccounts = () =>
+    sample.emulator.world.listResources({ type: "Microsoft.Storage/storageAccounts" });
 
   it("into a new group (it may not even see whether it exists): Contributor on the subscription", async () => {
-    const result = await run(["--verbose"]);
+    const result = await sample.run(["--verbose"]);
     expectRoleAssignmentHint(result, {
-      objectId: identitiesOf(emulator).system.principalId,
+      objectId: sample.identities.system.principalId,
       role: "Contributor",
-      scope: `/subscriptions/${emulator.scenario.vm.subscriptionId}`,
+      scope: `/subscriptions/${subscriptionId()}`,
     });
-    expect(
-      emulator.world.getResourceGroup(emulator.scenario.vm.subscriptionId, "msi-sample-rg"),
-    ).toBeUndefined();
+    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toBeUndefined();
   });
 
   it("into the group it may read: Contributor on that group", async () => {
-    const result = await run(["--resource-group", "rg-msi-samples"]);
+    const result = await sample.run(["--resource-group", "rg-msi-samples"]);
     expectRoleAssignmentHint(result, {
-      objectId: identitiesOf(emulator).system.principalId,
+      objectId: sample.identities.system.principalId,
       role: "Contributor",
-      scope: new RegExp(
-        `/subscriptions/${emulator.scenario.vm.subscriptionId}/resourceGroups/rg-msi-samples`,
-        "i",
-      ),
+      scope: new RegExp(`/subscriptions/${subscriptionId()}/resourceGroups/rg-msi-samples`, "i"),
     });
     expect(storageAccounts()).toEqual([]);
   });

@@ -1,8 +1,7 @@
 // The sample creates the resource group, deploys the template in Incremental mode, and reads the storage account
 // back; the deployment and the account then exist in the emulator, and a second run reuses both.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
-import { describeRun, sampleRunner } from "../../../scripts/test/support/sample-end-to-end.ts";
+import { describe, expect, it } from "vitest";
+import { describeRun, sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
 import { armClientsFor } from "./arm-clients.ts";
 
 interface Summary {
@@ -16,26 +15,19 @@ interface Summary {
 }
 
 describe("deploy-arm-template deploys a storage account", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    run = sampleRunner("deploy-arm-template", emulator);
-  });
-  afterAll(() => emulator.stop());
-
-  const subscriptionId = () => emulator.scenario.vm.subscriptionId;
+  const sample = sampleAgainstEmulator("deploy-arm-template");
+  const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
   const storageAccountsIn = (resourceGroup: string) =>
-    emulator.world
+    sample.emulator.world
       .listResources({ resourceGroup, type: "Microsoft.Storage/storageAccounts" })
       .map((r) => r.name);
   let firstAccount = "";
 
   it("creates the missing group in the VM's region, deploys, and prints the account's endpoints", async () => {
-    const result = await run();
+    const result = await sample.run();
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toContain(
-      `Creating resource group 'msi-sample-rg' in '${emulator.scenario.vm.location}'...`,
+      `Creating resource group 'msi-sample-rg' in '${sample.emulator.scenario.vm.location}'...`,
     );
     const deploymentName = /as '([^']+)' in 'msi-sample-rg' \(Incremental mode\)/.exec(result.stdout)?.[1];
     expect(deploymentName).toMatch(/^msi-sample-\d{8}T\d{6}Z$/);
@@ -48,11 +40,11 @@ describe("deploy-arm-template deploys a storage account", () => {
     expect(result.stdout).toContain(`blob  https://${firstAccount}.blob.core.windows.net/`);
 
     // The emulator's state, seen through its world and through a second SDK client.
-    expect(emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toMatchObject({
-      location: emulator.scenario.vm.location,
+    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toMatchObject({
+      location: sample.emulator.scenario.vm.location,
     });
     expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
-    const { deployments, storage } = armClientsFor(emulator);
+    const { deployments, storage } = armClientsFor(sample.emulator);
     const deployment = await deployments.deployments.get("msi-sample-rg", deploymentName!);
     expect(deployment.properties).toMatchObject({
       provisioningState: "Succeeded",
@@ -69,7 +61,7 @@ describe("deploy-arm-template deploys a storage account", () => {
   });
 
   it("--json, run again: the group exists, and the same account is updated rather than a second created", async () => {
-    const result = await run(["--json", "--deployment-name", "second-run"]);
+    const result = await sample.run(["--json", "--deployment-name", "second-run"]);
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stderr).toContain("Using existing resource group 'msi-sample-rg'.");
     const summary = JSON.parse(result.stdout) as Summary;
@@ -80,7 +72,7 @@ describe("deploy-arm-template deploys a storage account", () => {
       `https://${firstAccount}.blob.core.windows.net/`,
     );
     expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
-    const { deployments } = armClientsFor(emulator);
+    const { deployments } = armClientsFor(sample.emulator);
     const names: string[] = [];
     for await (const d of deployments.deployments.listByResourceGroup("msi-sample-rg"))
       names.push(d.name ?? "");
@@ -91,7 +83,7 @@ describe("deploy-arm-template deploys a storage account", () => {
   it("--template-uri deploys the quickstart the original links to, with a given account name and region", async () => {
     const quickstart =
       "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/quickstarts/microsoft.storage/storage-account-create/azuredeploy.json";
-    const result = await run([
+    const result = await sample.run([
       "--template-uri",
       quickstart,
       "--resource-group",
@@ -106,8 +98,10 @@ describe("deploy-arm-template deploys a storage account", () => {
     const summary = JSON.parse(result.stdout) as Summary;
     expect(summary.resourceGroup).toEqual({ name: "rg-linked-template", created: true });
     expect(summary.storageAccount?.name).toBe("linkedstore0001");
-    expect(emulator.world.getResourceGroup(subscriptionId(), "rg-linked-template")?.location).toBe("eastus");
-    const { deployments, storage } = armClientsFor(emulator);
+    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "rg-linked-template")?.location).toBe(
+      "eastus",
+    );
+    const { deployments, storage } = armClientsFor(sample.emulator);
     const deployment = await deployments.deployments.get("rg-linked-template", summary.deployment.name);
     expect(deployment.properties?.templateLink?.uri).toBe(quickstart);
     const account = await storage.storageAccounts.getProperties("rg-linked-template", "linkedstore0001");

@@ -1,36 +1,24 @@
 // Without a Key Vault data role on the RBAC vault, the sample exits 1 with the `az role assignment create` command
 // that grants Key Vault Secrets User on the vault, and prints no token even when asked for stack traces.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
+import { describe, it } from "vitest";
 import {
   expectRoleAssignmentHint,
-  identitiesOf,
-  sampleRunner,
+  MISSING_ROLE_SCENARIO,
+  sampleAgainstEmulator,
 } from "../../../scripts/test/support/sample-end-to-end.ts";
+import { scenarioVault, scenarioVaultFlags } from "./scenario-vault.ts";
 
 describe("keyvault-and-resource-groups with an identity that may not read the secret", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator({ scenario: "shared/scenarios/missing-role.json" });
-    run = sampleRunner("keyvault-and-resource-groups", emulator);
-  });
-  afterAll(() => emulator.stop());
+  const sample = sampleAgainstEmulator("keyvault-and-resource-groups", { scenario: MISSING_ROLE_SCENARIO });
 
   it("exits 1 with the command that grants Key Vault Secrets User on the vault", async () => {
-    const vault = emulator.scenario.keyVaults[0]!;
-    const result = await run([
-      "--vault-name",
-      vault.name,
-      "--secret-name",
-      vault.secrets[0]!.name,
-      "--verbose",
-    ]);
+    const vault = scenarioVault(sample.emulator);
+    const result = await sample.run([...scenarioVaultFlags(sample.emulator), "--verbose"]);
     expectRoleAssignmentHint(result, {
-      objectId: identitiesOf(emulator).system.principalId,
+      objectId: sample.identities.system.principalId,
       role: "Key Vault Secrets User",
       scope: new RegExp(
-        `/subscriptions/${emulator.scenario.vm.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft\\.KeyVault/vaults/${vault.name}`,
+        `/subscriptions/${sample.emulator.scenario.vm.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft\\.KeyVault/vaults/${vault.name}`,
         "i",
       ),
     });

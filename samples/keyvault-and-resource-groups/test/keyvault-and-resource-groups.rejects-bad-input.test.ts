@@ -1,47 +1,40 @@
 // A missing or malformed vault name, a malformed secret name, subscription or client ID stop the sample with exit 2
 // and a message naming the setting, before any request reaches IMDS, Key Vault or ARM.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
+import { describe, it } from "vitest";
 import {
   expectRejectedBeforeAnyRequest,
-  sampleRunner,
+  sampleAgainstEmulator,
 } from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("keyvault-and-resource-groups rejects bad input before any request", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    run = sampleRunner("keyvault-and-resource-groups", emulator);
-  });
-  afterAll(() => emulator.stop());
+  const sample = sampleAgainstEmulator("keyvault-and-resource-groups");
 
   it("no vault name, and no terminal to ask on", async () => {
-    expectRejectedBeforeAnyRequest(await run(), "--vault-name", "KEY_VAULT_NAME");
+    expectRejectedBeforeAnyRequest(await sample.run(), "--vault-name", "KEY_VAULT_NAME");
   });
 
   it("a vault name Key Vault would refuse", async () => {
-    expectRejectedBeforeAnyRequest(await run(["--vault-name", "1vault"]), "--vault-name", "'1vault'");
+    expectRejectedBeforeAnyRequest(await sample.run(["--vault-name", "1vault"]), "--vault-name", "'1vault'");
   });
 
   it("a secret name Key Vault would refuse, from KEY_VAULT_SECRET_NAME", async () => {
-    const result = await run(["--vault-name", "kv-msi-samples"], {
+    const result = await sample.run(["--vault-name", "kv-msi-samples"], {
       env: { KEY_VAULT_SECRET_NAME: "my_secret" },
     });
     expectRejectedBeforeAnyRequest(result, "KEY_VAULT_SECRET_NAME", "'my_secret'");
   });
 
   it("a subscription ID that is not a GUID", async () => {
-    const result = await run(["--vault-name", "kv-msi-samples", "--subscription-id", "1234"]);
+    const result = await sample.run(["--vault-name", "kv-msi-samples", "--subscription-id", "1234"]);
     expectRejectedBeforeAnyRequest(result, "--subscription-id", "'1234'");
   });
 
   it("a client ID that is not a GUID", async () => {
-    const result = await run([
+    const result = await sample.run([
       "--vault-name",
       "kv-msi-samples",
       "--subscription-id",
-      emulator.scenario.vm.subscriptionId,
+      sample.emulator.scenario.vm.subscriptionId,
       "--client-id",
       "id-msi-samples",
     ]);

@@ -1,38 +1,33 @@
 // Bad input stops the sample with exit 2 and a message naming the setting, before any request reaches IMDS or ARM.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
+import { describe, it } from "vitest";
 import {
   expectRejectedBeforeAnyRequest,
-  sampleRunner,
+  sampleAgainstEmulator,
 } from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("list-resource-groups rejects bad input before any request", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    run = sampleRunner("list-resource-groups", emulator);
-  });
-  afterAll(() => emulator.stop());
+  const sample = sampleAgainstEmulator("list-resource-groups");
 
   it("a subscription ID that is not a GUID, from the flag", async () => {
-    expectRejectedBeforeAnyRequest(await run(["--subscription-id", "1234"]), "--subscription-id", "'1234'");
+    const result = await sample.run(["--subscription-id", "1234"]);
+    expectRejectedBeforeAnyRequest(result, "--subscription-id", "'1234'");
   });
 
   it("a subscription ID that is not a GUID, from AZURE_SUBSCRIPTION_ID", async () => {
-    const result = await run([], { env: { AZURE_SUBSCRIPTION_ID: "my-subscription" } });
+    const result = await sample.run([], { env: { AZURE_SUBSCRIPTION_ID: "my-subscription" } });
     expectRejectedBeforeAnyRequest(result, "AZURE_SUBSCRIPTION_ID", "'my-subscription'");
   });
 
   // The subscription falls back to instance metadata, but a malformed flag needs no answer from IMDS to be refused.
   it("a client ID that is not a GUID, with the subscription left to instance metadata", async () => {
-    expectRejectedBeforeAnyRequest(await run(["--client-id", "not-a-guid"]), "--client-id", "not-a-guid");
+    const result = await sample.run(["--client-id", "not-a-guid"]);
+    expectRejectedBeforeAnyRequest(result, "--client-id", "not-a-guid");
   });
 
   it("two identity selectors at once", async () => {
-    const result = await run([
+    const result = await sample.run([
       "--subscription-id",
-      emulator.scenario.vm.subscriptionId,
+      sample.emulator.scenario.vm.subscriptionId,
       "--client-id",
       "5d8b2f6a-3e1c-4b97-a6d0-8f2c4e9a1b73",
       "--object-id",
@@ -42,6 +37,6 @@ describe("list-resource-groups rejects bad input before any request", () => {
   });
 
   it("an unknown flag", async () => {
-    expectRejectedBeforeAnyRequest(await run(["--subscription", "x"]), "--subscription", "--help");
+    expectRejectedBeforeAnyRequest(await sample.run(["--subscription", "x"]), "--subscription", "--help");
   });
 });

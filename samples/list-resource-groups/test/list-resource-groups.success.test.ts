@@ -1,28 +1,21 @@
 // The sample lists exactly the resource groups of the VM's subscription, as a table or as JSON, across every page
 // of the list, with one token from IMDS and the subscription taken from the VM's instance metadata.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../../packages/emulator/src/index.ts";
-import { describeRun, sampleRunner } from "../../../scripts/test/support/sample-end-to-end.ts";
+import { describe, expect, it } from "vitest";
+import {
+  describeRun,
+  resourceGroupsInWorld,
+  sampleAgainstEmulator,
+  sortedByName,
+} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("list-resource-groups lists the subscription's resource groups", () => {
-  let emulator: Emulator;
-  let run: ReturnType<typeof sampleRunner>;
   // Two groups per page, so that the three groups of the scenario take two pages (nextLink).
-  beforeAll(async () => {
-    emulator = await startEmulator({ pageSize: 2 });
-    run = sampleRunner("list-resource-groups", emulator);
-  });
-  afterAll(() => emulator.stop());
-
-  const subscriptionId = () => emulator.scenario.vm.subscriptionId;
-  const groupsInWorld = () =>
-    emulator.world
-      .listResourceGroups(subscriptionId())
-      .map((g) => ({ name: g.name, location: g.location }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  const sample = sampleAgainstEmulator("list-resource-groups", { pageSize: 2 });
+  const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
+  const groupsInWorld = () => resourceGroupsInWorld(sample.emulator);
 
   it("prints a table of every group in the VM's subscription, on every page", async () => {
-    const result = await run();
+    const result = await sample.run();
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toContain("Signed in as the system-assigned identity of VM 'vm-msi-samples'");
     expect(result.stdout).toContain(
@@ -33,7 +26,7 @@ describe("list-resource-groups lists the subscription's resource groups", () => 
       .map((line) => line.trim().split(/\s+/))
       .filter((cells) => cells.length === 3 && cells[2] === "Succeeded")
       .map(([name, location]) => ({ name, location }));
-    expect(rows.sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""))).toEqual(groupsInWorld());
+    expect(sortedByName(rows)).toEqual(groupsInWorld());
     // A group of another subscription never shows up.
     expect(result.stdout).not.toContain("rg-finance-prod");
 
@@ -44,18 +37,16 @@ describe("list-resource-groups lists the subscription's resource groups", () => 
   });
 
   it("--json prints one document on stdout that a script can parse, and the messages on stderr", async () => {
-    const result = await run(["--json"]);
+    const result = await sample.run(["--json"]);
     expect(result.status, describeRun(result)).toBe(0);
     const document = JSON.parse(result.stdout) as {
       subscriptionId: string;
       resourceGroups: { name: string; location: string; provisioningState: string; id: string }[];
     };
     expect(document.subscriptionId).toBe(subscriptionId());
-    expect(
-      document.resourceGroups
-        .map(({ name, location }) => ({ name, location }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-    ).toEqual(groupsInWorld());
+    expect(sortedByName(document.resourceGroups.map(({ name, location }) => ({ name, location })))).toEqual(
+      groupsInWorld(),
+    );
     for (const group of document.resourceGroups) {
       expect(group.id.toLowerCase()).toBe(
         `/subscriptions/${subscriptionId()}/resourcegroups/${group.name}`.toLowerCase(),
@@ -65,7 +56,7 @@ describe("list-resource-groups lists the subscription's resource groups", () => 
   });
 
   it("--subscription-id wins over the instance metadata, which is then not asked", async () => {
-    const result = await run(["--subscription-id", subscriptionId()]);
+    const result = await sample.run(["--subscription-id", subscriptionId()]);
     expect(result.status, describeRun(result)).toBe(0);
     expect(result.stdout).toContain(`Subscription ${subscriptionId()} (from flag)`);
     expect(result.tally.imdsMetadata).toBe(0);

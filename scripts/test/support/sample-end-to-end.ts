@@ -2,9 +2,15 @@
 // output with the requests the emulator saw during that run, and checks on every run that no token was printed.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, onTestFinished } from "vitest";
-import type { Emulator, RequestLogEntry, ScenarioInput } from "../../../packages/emulator/src/index.ts";
-import { type RequestTally, tallyRequests } from "../../lib/request-tally.ts";
+import { afterAll, afterEach, beforeAll, expect, onTestFinished } from "vitest";
+import {
+  type Emulator,
+  type RequestLogEntry,
+  type ScenarioInput,
+  type StartEmulatorOptions,
+  startEmulator,
+} from "../../../packages/emulator/src/index.ts";
+import { type RequestTally, tallyRequests, tokenRequests } from "../../lib/request-tally.ts";
 import {
   REPO_ROOT,
   type RunSampleOptions,
@@ -50,6 +56,81 @@ export function sampleRunner(
   };
 }
 
+/** shared/scenarios/missing-role.json: the VM's identities lack the roles the samples need. */
+export const MISSING_ROLE_SCENARIO = "shared/scenarios/missing-role.json";
+
+/** A sample and the emulator it runs against, for the tests of one describe block. */
+export interface SampleAgainstEmulator {
+  readonly emulator: Emulator;
+  /** The VM's identities in the emulator's scenario (identitiesOf). */
+  readonly identities: VmIdentities;
+  /** Runs the sample with these flags (see sampleRunner). */
+  run(args?: readonly string[], options?: RunSampleOptions): Promise<SampleTestRun>;
+}
+
+/**
+ * Starts an emulator before the tests of the enclosing describe block and stops it after them, and clears the faults
+ * a test set when it ends. Call it in the describe block; read `emulator` and call `run` inside the tests.
+ */
+export function sampleAgainstEmulator(
+  sample: SampleName,
+  options: StartEmulatorOptions = {},
+): SampleAgainstEmulator {
+  let started: { emulator: Emulator; run: ReturnType<typeof sampleRunner> } | undefined;
+  beforeAll(async () => {
+    const emulator = await startEmulator(options);
+    started = { emulator, run: sampleRunner(sample, emulator) };
+  });
+  afterEach(() => started?.emulator.setFaults({}));
+  afterAll(() => started?.emulator.stop());
+  const current = () => {
+    if (!started) throw new Error(`The emulator for ${sample} is not started yet: use it inside a test.`);
+    return started;
+  };
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get identities() {
+      return identitiesOf(current().emulator);
+    },
+    run: (args, runOptions) => current().run(args, runOptions),
+  };
+}
+
+/** Statuses of the run's token requests to IMDS, retries included, in order. */
+export function tokenRequestStatuses(run: SampleTestRun): number[] {
+  return tokenRequests(run.requests).map((entry) => entry.status);
+}
+
+/** `--subscription-id`, `--resource-group` and `--location` of the scenario's VM, so that no instance metadata is read. */
+export function vmSettingFlags(emulator: Emulator, { location }: { location?: string } = {}): string[] {
+  const { vm } = emulator.scenario;
+  return [
+    "--subscription-id",
+    vm.subscriptionId,
+    "--resource-group",
+    vm.resourceGroup,
+    "--location",
+    location ?? vm.location,
+  ];
+}
+
+/** The resource groups of a subscription in the emulator's world (default: the VM's), as name and location, by name. */
+export function resourceGroupsInWorld(
+  emulator: Emulator,
+  subscriptionId = emulator.scenario.vm.subscriptionId,
+): { name: string; location: string }[] {
+  return sortedByName(
+    emulator.world.listResourceGroups(subscriptionId).map((g) => ({ name: g.name, location: g.location })),
+  );
+}
+
+/** A copy sorted by `name`, to compare lists whose order the service does not promise. */
+export function sortedByName<T extends { name?: string | undefined }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""));
+}
+
 /**
  * Exit 2, a message that names the setting (and every other text in `mentions`, such as the bad value), and not a
  * single request to IMDS, ARM or Key Vault.
@@ -83,11 +164,14 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The VM's identities in the emulator's scenario, by role in the tests. */
-export function identitiesOf(emulator: Emulator): {
+/** The system-assigned identity and the (first) user-assigned identity of the VM. */
+export interface VmIdentities {
   system: { principalId: string; clientId: string };
   user: { name: string; principalId: string; clientId: string; resourceId: string };
-} {
+}
+
+/** The VM's identities in the emulator's scenario, by role in the tests. */
+export function identitiesOf(emulator: Emulator): VmIdentities {
   const system = emulator.world.identities.find((i) => i.kind === "system");
   const user = emulator.world.identities.find((i) => i.kind === "user");
   if (!system || !user) throw new Error("The scenario needs a system- and a user-assigned identity.");
