@@ -202,6 +202,9 @@ node_check="cloud-init status --wait && node --version && pnpm --version"
 if [ "$install_node" != true ]; then
   node_check="(no cloud-init: install Node.js 22 or later and pnpm yourself)"
 fi
+# The sample reads sample-secret by default; another name must be passed.
+secret_flag=""
+[ "$secret_name" = sample-secret ] || secret_flag=" --secret-name $secret_name"
 cleanup_command="scripts/cleanup.sh --resource-group $resource_group --purge-vault"
 [ -z "$subscription" ] || cleanup_command="$cleanup_command --subscription $subscription_id"
 
@@ -219,12 +222,12 @@ Next steps
 
 3. Run samples as the VM's system-assigned identity:
      pnpm --dir samples/list-resource-groups start
-     pnpm --dir samples/keyvault-and-resource-groups start --vault-name $vault_name
+     pnpm --dir samples/keyvault-and-resource-groups start --vault-name $vault_name$secret_flag
    The vault holds the secret '$secret_name'.
 
 4. The same as the user-assigned identity, chosen by flag or by environment variable:
      pnpm --dir samples/user-assigned-identity start $selector_flag $user_assigned_id
-     $selector_env=$user_assigned_id pnpm --dir samples/keyvault-and-resource-groups start --vault-name $vault_name
+     $selector_env=$user_assigned_id pnpm --dir samples/keyvault-and-resource-groups start --vault-name $vault_name$secret_flag
 
 5. When you are done, delete everything this script made:
      $cleanup_command

@@ -12,6 +12,13 @@ export interface BoundedCall {
   signal: AbortSignal;
   attempts: number;
   timedOutAttempts: number;
+  /** The status and headers of the last answer IMDS gave, which MSAL's error leaves out (a 429's Retry-After). */
+  lastAnswer?: ImdsAnswer;
+}
+
+export interface ImdsAnswer {
+  status: number;
+  header: (name: string) => string | undefined;
 }
 
 // MSAL builds the IMDS requests itself and passes nothing of the caller's through, so the bound travels with the
@@ -39,7 +46,9 @@ export const attemptBoundHttpClient: HttpClient = {
     callerSignal?.addEventListener("abort", abortAttempt);
     request.abortSignal = attempt.signal;
     try {
-      return await transport.sendRequest(request);
+      const response = await transport.sendRequest(request);
+      call.lastAnswer = { status: response.status, header: (name) => response.headers.get(name) };
+      return response;
     } catch (error) {
       const timedOut = attempt.signal.aborted && !call.signal.aborted && !callerSignal?.aborted;
       if (!timedOut) throw error;

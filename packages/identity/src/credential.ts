@@ -127,7 +127,12 @@ class BoundedManagedIdentityCredential implements ManagedIdentityTokenCredential
           { timeoutMs: this.attemptTimeoutMs, endpoint, cause: error },
         );
       }
-      rememberTokenRequestContext(error, { identity: this.identity, setting: this.#setting, endpoint });
+      rememberTokenRequestContext(error, {
+        identity: this.identity,
+        setting: this.#setting,
+        endpoint,
+        lastAnswer: call?.lastAnswer,
+      });
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 // What a 403 from Azure Resource Manager or Key Vault means for a managed identity, and the command that fixes it.
 import { type ArmAuthorization, armAuthorizationOf } from "./arm-request-action.ts";
+import { isCheckBeforeCreating } from "./creation-check.ts";
 import { type ErrorFields, errorFields } from "./error-shapes.ts";
 import { objectIdOfAuthorizationHeader } from "./principal.ts";
 
@@ -7,7 +8,11 @@ import { objectIdOfAuthorizationHeader } from "./principal.ts";
 export function explainAuthorizationError(error: unknown): string | undefined {
   const fields = errorFields(error);
   if (!fields || (fields.statusCode !== undefined && fields.statusCode !== 403)) return undefined;
-  if (fields.code === "AuthorizationFailed") return explainArmAuthorizationFailed(fields);
+  if (fields.code === "AuthorizationFailed") {
+    const denied = isCheckBeforeCreating(error) ? deniedArmRequest(fields) : undefined;
+    if (denied) return creationDenial(denied, objectIdOf(fields));
+    return explainArmAuthorizationFailed(fields);
+  }
   // A HEAD has no body, so no code either: ARM's 403 to an existence check is recognised by its URL.
   if (fields.statusCode === 403 && fields.code === undefined && deniedArmRequest(fields)) {
     return explainArmAuthorizationFailed(fields);
@@ -34,14 +39,27 @@ function explainArmAuthorizationFailed(fields: ErrorFields): string {
   if (!denied) return `Azure Resource Manager refused the request (AuthorizationFailed): ${fields.message}`;
   const objectId = objectIdOfAuthorizationHeader(fields.requestHeader("authorization"));
   if (fields.requestMethod?.toUpperCase() !== "HEAD") return armDenial(denied.action, denied.scope, objectId);
-  // An existence check comes before creating what is missing, and a role cannot be assigned on something that may
-  // not exist: name the role and scope that creating it needs (Contributor includes the read).
+  return creationDenial(denied, objectId);
+}
+
+// An existence check (a HEAD, or a read marked by checkBeforeCreating) comes before creating what is missing, and a
+// role cannot be assigned on something that may not exist: name the role and scope that creating it needs
+// (Contributor includes the read).
+function creationDenial(denied: ArmAuthorization, objectId: string | undefined): string {
   const creation = denied.action.replace(/\/read$/i, "/write");
   const role = roleForArmAction(creation);
   return [
     `Azure Resource Manager denied checking whether ${denied.scope} exists ('${denied.action}') to the managed identity${objectId ? ` (object ID ${objectId})` : ""}.`,
     `Creating it needs the ${role} role, which also allows the check: grant it, wait a few minutes, and run again: ${roleAssignmentCommand(assigneeOf(objectId), role, assignmentScope(creation, denied.scope))}`,
   ].join("\n");
+}
+
+// The object ID ARM names in its message, else the `oid` of the bearer token the request carried.
+function objectIdOf(fields: ErrorFields): string | undefined {
+  return (
+    armAuthorizationFailed.exec(fields.message)?.[2] ??
+    objectIdOfAuthorizationHeader(fields.requestHeader("authorization"))
+  );
 }
 
 function deniedArmRequest(fields: ErrorFields): ArmAuthorization | undefined {
@@ -74,9 +92,16 @@ export function roleForArmAction(action: string): string {
 }
 
 // A role assignment needs a scope that exists, and a denied write is often the creation of the very resource named
-// as the scope: assign at its resource group (or the subscription, for creating a resource group) instead.
+// as the scope: assign at its resource group (or the subscription, for creating a resource group) instead. The same
+// for a read of one resource inside a group: ARM checks access before it looks, so the denial does not say the
+// resource exists, and the name read is often one the caller just chose for what it is about to create.
 function assignmentScope(action: string, scope: string): string {
   const lower = action.toLowerCase();
+  if (lower.endsWith("/read")) {
+    return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\//i.test(scope)
+      ? (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(scope)?.[0] ?? scope)
+      : scope;
+  }
   if (!lower.endsWith("/write")) return scope;
   if (lower === "microsoft.resources/subscriptions/resourcegroups/write") {
     return /^\/subscriptions\/[^/]+/i.exec(scope)?.[0] ?? scope;

@@ -11,6 +11,7 @@ import { ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
 import { explainAuthorizationError } from "./explain-authorization-error.ts";
 import { explainDeploymentError } from "./explain-deployment-error.ts";
 import { explainImdsError } from "./explain-imds-error.ts";
+import { tokenRequestContextOf } from "./token-request-context.ts";
 
 export interface ErrorExplanation {
   message: string;
@@ -30,10 +31,11 @@ export function explainError(error: unknown): ErrorExplanation {
 
 function explainKnownError(error: unknown): string | undefined {
   if (error instanceof ManagedIdentityTimeoutError) return error.message;
+  // Throttling first: an IMDS 429 is also an IMDS error, but waiting is the fix, not the IMDS advice.
   return (
+    explainThrottling(error) ??
     explainImdsError(error) ??
     explainAuthorizationError(error) ??
-    explainThrottling(error) ??
     explainDeploymentError(error)
   );
 }
@@ -48,11 +50,16 @@ function isUsageError(error: unknown): boolean {
 function explainThrottling(error: unknown): string | undefined {
   const fields = errorFields(error);
   if (!fields) return undefined;
+  // MSAL's error about an IMDS answer keeps neither status nor headers: the credential remembered the last answer.
+  const imdsAnswer = tokenRequestContextOf(error)?.lastAnswer;
   const imdsStatus = /Http status code: (\d+)/.exec(fields.message)?.[1];
-  if (fields.statusCode !== 429 && imdsStatus !== "429") return undefined;
-  const retryAfter = retryAfterSeconds(fields.header);
+  const throttledByImds = imdsAnswer?.status === 429 || imdsStatus === "429";
+  if (fields.statusCode !== 429 && !throttledByImds) return undefined;
+  const retryAfter = retryAfterSeconds(imdsAnswer?.status === 429 ? imdsAnswer.header : fields.header);
+  // MSAL's "Message too_many_requests: Error(s): …" carries IMDS's error code.
+  const code = fields.code ?? /Message (\S+?): Error\(s\)/.exec(fields.message)?.[1];
   return [
-    `Azure is throttling these requests (HTTP 429${fields.code ? ` ${fields.code}` : ""}).`,
+    `Azure is throttling these requests (HTTP 429${code ? ` ${code}` : ""}).`,
     retryAfter === undefined
       ? "Wait a minute and run again."
       : `Wait ${retryAfter} s (as its Retry-After header asks) and run again.`,

@@ -9,6 +9,7 @@ export {
   validateResourceGroupName,
   validateStorageAccountName,
 } from "./azure-names.ts";
+export { checkBeforeCreating } from "./creation-check.ts";
 export {
   createManagedIdentityCredential,
   defaultAttemptTimeoutMs,
@@ -21,6 +22,7 @@ export { roleAssignmentCommand } from "./explain-authorization-error.ts";
 export { type ErrorExplanation, explainError } from "./explain-error.ts";
 export type { IdentitySelection, IdentitySelector, IdentitySelectorOptions } from "./identity-selection.ts";
 export {
+  formatIdentityInUse,
   formatIdentitySelection,
   identitySelectorOptions,
   identitySelectorUsage,

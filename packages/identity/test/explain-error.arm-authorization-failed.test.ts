@@ -3,7 +3,7 @@
 // body (arm-resources 8's pagers keep only the code).
 import type { TokenCredential } from "@azure/core-auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { explainError } from "../src/index.ts";
+import { checkBeforeCreating, explainError } from "../src/index.ts";
 import { armAuthorizationFailed } from "./support/azure-error-bodies.ts";
 import { accessTokenFor, systemAssigned } from "./support/fake-imds.ts";
 import { type HttpStub, type Reply, startHttpStub } from "./support/http-stub.ts";
@@ -76,6 +76,53 @@ describe("ARM AuthorizationFailed", () => {
         client.resources.beginCreateOrUpdateByIdAndWait(scope, "2023-07-01", { location: "southcentralus" }),
     );
     expect(explainError(error).message).toContain(`--role "Contributor" --scope "${groupScope}"`);
+  });
+
+  it("for reading one resource inside a group: Reader on the group, since the resource may not exist", async () => {
+    // ARM checks access before it looks, so a 403 does not say the vault exists; a role needs a scope that does.
+    const scope = `${groupScope}/providers/Microsoft.KeyVault/vaults/msi-sample-0a1b2c3d`;
+    const action = "Microsoft.KeyVault/vaults/read";
+    const error = await errorFrom(armAuthorizationFailed(caller, action, scope), (client) =>
+      client.resources.get(
+        "rg-samples",
+        "Microsoft.KeyVault",
+        "",
+        "vaults",
+        "msi-sample-0a1b2c3d",
+        "2026-02-01",
+      ),
+    );
+    expect(explainError(error)).toEqual({
+      message: [
+        `Azure Resource Manager denied '${action}' on ${scope} to the managed identity (object ID ${caller.objectId}).`,
+        `Grant it the Reader role, wait a few minutes, and run again: az role assignment create --assignee-object-id ${caller.objectId} --assignee-principal-type ServicePrincipal --role "Reader" --scope "${groupScope}"`,
+      ].join("\n"),
+      exitCode: 1,
+    });
+  });
+
+  it("for the read that checks a name is free before creating it: Contributor on the group", async () => {
+    const scope = `${groupScope}/providers/Microsoft.KeyVault/vaults/msi-sample-0a1b2c3d`;
+    const action = "Microsoft.KeyVault/vaults/read";
+    const error = await errorFrom(armAuthorizationFailed(caller, action, scope), (client) =>
+      checkBeforeCreating(
+        client.resources.get(
+          "rg-samples",
+          "Microsoft.KeyVault",
+          "",
+          "vaults",
+          "msi-sample-0a1b2c3d",
+          "2026-02-01",
+        ),
+      ),
+    );
+    expect(explainError(error)).toEqual({
+      message: [
+        `Azure Resource Manager denied checking whether ${scope} exists ('${action}') to the managed identity (object ID ${caller.objectId}).`,
+        `Creating it needs the Contributor role, which also allows the check: grant it, wait a few minutes, and run again: az role assignment create --assignee-object-id ${caller.objectId} --assignee-principal-type ServicePrincipal --role "Contributor" --scope "${groupScope}"`,
+      ].join("\n"),
+      exitCode: 1,
+    });
   });
 
   it("for a list whose pager kept only the code: the action and scope from the request, Reader on the subscription", async () => {

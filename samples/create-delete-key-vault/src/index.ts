@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { isRestError, ResourceManagementClient } from "@azure/arm-resources";
 import {
+  checkBeforeCreating,
   createManagedIdentityCredential,
   describePrincipal,
   exitWithError,
@@ -97,13 +98,22 @@ async function main(): Promise<void> {
 
   const client = new ResourceManagementClient(credential, subscription.value);
 
-  // The sample deletes what it creates, so it must never take over a vault that already exists.
-  const existing = await client.resources
-    .get(resourceGroup.value, "Microsoft.KeyVault", "", "vaults", vaultName, keyVaultApiVersion)
-    .catch((error: unknown) => {
-      if (isRestError(error) && error.statusCode === 404) return undefined;
-      throw error;
-    });
+  // The sample deletes what it creates, so it must never take over a vault that already exists. (A GET, not
+  // resources.checkExistence: ARM answers HEAD on most resource types with 405.) checkBeforeCreating makes a denied
+  // check name the role that creating the vault needs, not a role on a vault that does not exist.
+  const existing = await checkBeforeCreating(
+    client.resources.get(
+      resourceGroup.value,
+      "Microsoft.KeyVault",
+      "",
+      "vaults",
+      vaultName,
+      keyVaultApiVersion,
+    ),
+  ).catch((error: unknown) => {
+    if (isRestError(error) && error.statusCode === 404) return undefined;
+    throw error;
+  });
   if (existing !== undefined) {
     throw new UsageError(
       `Key Vault '${vaultName}' already exists in resource group '${resourceGroup.value}'. This sample deletes ` +

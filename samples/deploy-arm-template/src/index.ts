@@ -21,6 +21,7 @@ import {
   locationSetting,
   managedIdentityOptionsFrom,
   parseSampleArgs,
+  resolveSetting,
   resolveSettings,
   resourceGroupSetting,
   subscriptionIdSetting,
@@ -100,15 +101,19 @@ async function main(): Promise<void> {
       optional: true, // the template has its own default
     },
     subscription: { ...subscriptionIdSetting, flag: values["subscription-id"] },
+    // Only creating the group needs a region: a flag or variable is checked now, the VM's region and the prompt
+    // are asked only then.
     location: {
       ...locationSetting,
       flag: values.location,
-      prompt: "Region for the resource group (for example westeurope):",
+      fromMetadata: undefined,
+      prompt: undefined,
+      optional: true,
     },
   });
   const resourceGroup = settings.resourceGroup.value;
   const deploymentName = settings.deploymentName.value;
-  const { subscription, location } = settings;
+  const { subscription } = settings;
   if (settings.storageAccountName) {
     parameters.storageAccountName = { value: settings.storageAccountName.value };
   }
@@ -121,6 +126,12 @@ async function main(): Promise<void> {
   if (groupExists) {
     say(`Using existing resource group '${resourceGroup}'.`);
   } else {
+    const location =
+      settings.location ??
+      (await resolveSetting({
+        ...locationSetting,
+        prompt: "Region for the resource group (for example westeurope):",
+      }));
     say(`Creating resource group '${resourceGroup}' in '${location.value}'...`);
     await resources.resourceGroups.createOrUpdate(resourceGroup, { location: location.value });
   }

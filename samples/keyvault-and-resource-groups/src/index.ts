@@ -27,7 +27,7 @@ const usage = formatUsage(
   "Reads a Key Vault secret and lists resource groups, signed in with the VM's managed identity.",
   [
     ["--vault-name NAME", "Key Vault to read from (env KEY_VAULT_NAME; asked for on a terminal)"],
-    ["--secret-name NAME", "Secret to read (env KEY_VAULT_SECRET_NAME; default: secret)"],
+    ["--secret-name NAME", "Secret to read (env KEY_VAULT_SECRET_NAME; default: sample-secret)"],
     ["--subscription-id ID", "Subscription whose resource groups to list"],
     ["", "(env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)"],
     ["--show-secret", "Print the secret's value in clear (masked by default)"],
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       name: "secret-name",
       flag: values["secret-name"],
       envName: "KEY_VAULT_SECRET_NAME",
-      default: "secret",
+      default: "sample-secret",
       validate: validateKeyVaultSecretName,
     },
     subscription: { ...subscriptionIdSetting, flag: values["subscription-id"] },

@@ -16,6 +16,12 @@ describe("keyvault-and-resource-groups reads a secret and lists resource groups"
   const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
   const groupsInWorld = () => resourceGroupsInWorld(sample.emulator);
 
+  it("without --secret-name reads sample-secret, the secret the lab template and the emulator create", async () => {
+    const result = await sample.run(["--vault-name", vault().name]);
+    expect(result.status, describeRun(result)).toBe(0);
+    expect(result.stdout).toContain(`Secret 'sample-secret' from https://${vault().name}.vault.azure.net`);
+  });
+
   it("masks the value, lists the groups, and uses one token for ARM and one for Key Vault", async () => {
     const result = await sample.run(scenarioVaultFlags(sample.emulator));
     expect(result.status, describeRun(result)).toBe(0);

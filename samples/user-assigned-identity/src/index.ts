@@ -11,7 +11,7 @@ import {
   createManagedIdentityCredential,
   describePrincipal,
   exitWithError,
-  formatIdentitySelection,
+  formatIdentityInUse,
   formatPrincipal,
   formatUsage,
   getInstanceMetadata,
@@ -53,9 +53,10 @@ async function main(): Promise<void> {
     optional: true, // without one, the sample discovers it
   });
 
-  say(`Using ${formatIdentitySelection(credential.identity)}.`);
   // <snippet_sign_in>
   const principal = await describePrincipal(credential);
+  // From the token, not the flags: with no selector, IMDS uses a VM's only user-assigned identity.
+  say(`Using ${formatIdentityInUse(credential.identity, principal)}.`);
   say(formatPrincipal(principal));
   // </snippet_sign_in>
 

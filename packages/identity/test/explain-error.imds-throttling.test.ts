@@ -1,0 +1,30 @@
+// IMDS answering 429 (its rate limit) is explained as throttling, with its Retry-After, not as a refused request.
+import { afterEach, expect, it } from "vitest";
+import { reportOf, runScript } from "./support/child-process.ts";
+import { type FakeImds, startFakeImds } from "./support/fake-imds.ts";
+
+let imds: FakeImds;
+afterEach(() => imds.close());
+
+it("IMDS throttling with Retry-After", async () => {
+  // The emulator's body for its imdsTooManyRequests fault; IMDS's docs ("Rate limiting") say it answers 429.
+  imds = await startFakeImds({
+    token: () => ({
+      status: 429,
+      headers: { "retry-after": "2" },
+      json: {
+        error: "too_many_requests",
+        error_description: "Too many requests: IMDS throttle limit reached",
+      },
+    }),
+  });
+  const run = await runScript("get-token.ts", { env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url } });
+  const report = reportOf<{ explanation: unknown }>(run);
+  expect(report.explanation).toEqual({
+    message: [
+      "Azure is throttling these requests (HTTP 429 too_many_requests).",
+      "Wait 2 s (as its Retry-After header asks) and run again.",
+    ].join("\n"),
+    exitCode: 1,
+  });
+});
