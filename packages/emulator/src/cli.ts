@@ -4,7 +4,7 @@ import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./emulator.ts";
 import { formatEnvironment } from "./environment.ts";
-import { readRuntimeInfo, resolveHome } from "./home.ts";
+import { EmulatorAlreadyRunningError, readRuntimeInfo, resolveHome } from "./home.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
 import { type CurrentVm, VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
@@ -16,35 +16,60 @@ const program = new Command()
     "A local Azure VM for managed identity: IMDS, Resource Manager and Key Vault behind a TLS-intercepting proxy.",
   )
   .enablePositionalOptions()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    `
+Examples:
+  pnpm emulator start                      run one in this terminal; then, in another:
+  eval "$(pnpm -s emulator env)"           point that shell's programs at it
+  pnpm emulator log --follow               watch the requests it answers
+  pnpm emulator exec -- node app.js        run one command against an emulator of its own
 
-const latencyOption = new Option(
-  "--latency <mode>",
-  "long-running operations: instant (tests) or realistic (demos)",
-).choices(["instant", "realistic"]);
+More: packages/emulator/README.md`,
+  );
 
-const vmOptionDescription =
-  "a VM resource IMDS answers as (its metadata and identities) whenever it exists, e.g. once a deployment created it";
+const DEFAULT_HOME = "$MSI_EMULATOR_HOME or ~/.msi-emulator";
+
+// Options several commands share, written once so that their help reads the same everywhere.
+const scenarioOption = () =>
+  new Option("--scenario <file>", "scenario file (default: shared/scenarios/default.json)");
+const stateOption = () =>
+  new Option(
+    "--state <file>",
+    "keep the world in this file: loaded if it exists (the scenario is then ignored), every change on disk before it is acknowledged",
+  );
+const latencyOption = () =>
+  new Option(
+    "--latency <mode>",
+    "long-running operations: instant (tests) or realistic (demos); default: the scenario's, else instant",
+  ).choices(["instant", "realistic"]);
+const vmOption = () =>
+  new Option(
+    "--vm <resourceId>",
+    "a VM resource IMDS answers as (its metadata and identities) whenever it exists, e.g. once a deployment created it",
+  ).argParser(parseVmResourceId);
+const shellOption = (what: string) =>
+  new Option("--shell <shell>", what).choices(["bash", "powershell", "pwsh"]).default("bash");
+const runningHomeOption = () =>
+  new Option("--home <dir>", `state folder of the running \`start\` (default: ${DEFAULT_HOME})`);
 
 program
   .command("start")
   .description(
     "run the emulator in the foreground; prints its endpoints and the environment to use, then each request",
   )
-  .option("--scenario <file>", "scenario file (default: shared/scenarios/default.json)")
+  .addOption(scenarioOption())
   .option("--port <n>", "proxy port on 127.0.0.1 (default: a free one)", parsePort)
   .option("--admin-port <n>", "admin endpoint port on 127.0.0.1 (default: a free one)", parsePort)
-  .option(
-    "--state <file>",
-    "persist the world in this file (loaded if it exists; every change written atomically)",
-  )
+  .addOption(stateOption())
   .option(
     "--home <dir>",
-    "state folder for the CA and signing key (default: $MSI_EMULATOR_HOME or ~/.msi-emulator)",
+    `state folder: the CA, the token signing key, and runtime.json, which env, log and vm read; one running start per home (default: ${DEFAULT_HOME})`,
   )
-  .addOption(latencyOption)
-  .option("--vm <resourceId>", vmOptionDescription, parseVmResourceId)
-  .option("--shell <shell>", "syntax of the printed environment: bash or powershell", "bash")
+  .addOption(latencyOption())
+  .addOption(vmOption())
+  .addOption(shellOption("syntax of the printed environment"))
   .action(
     async (options: {
       scenario?: string;
@@ -54,7 +79,7 @@ program
       home?: string;
       latency?: "instant" | "realistic";
       vm?: string;
-      shell: string;
+      shell: ShellChoice;
     }) => {
       const emulator = await startEmulator({
         ...(options.scenario ? { scenario: options.scenario } : {}),
@@ -96,10 +121,10 @@ program
 
 program
   .command("env")
-  .description("print the environment for the emulator started with `start`")
-  .option("--shell <shell>", "bash or powershell", "bash")
-  .option("--home <dir>", "state folder of the running emulator")
-  .action(async (options: { shell: string; home?: string }) => {
+  .description("print the environment that points programs at the running `start` (to eval in a shell)")
+  .addOption(shellOption("syntax: bash (export) or powershell ($env:)"))
+  .addOption(runningHomeOption())
+  .action(async (options: { shell: ShellChoice; home?: string }) => {
     const info = await readRuntimeInfo(resolveHome(options.home));
     if (!info)
       fail(
@@ -114,12 +139,12 @@ program
     "start an emulator on free ports, run COMMAND with its environment, stop it, exit with COMMAND's status",
   )
   .argument("<command...>", "the command and its arguments (put them after --)")
-  .option("--scenario <file>", "scenario file (default: shared/scenarios/default.json)")
-  .option("--state <file>", "persist the world in this file")
-  .option("--home <dir>", "state folder for the CA and signing key")
-  .addOption(latencyOption)
-  .option("--vm <resourceId>", vmOptionDescription, parseVmResourceId)
-  .option("--quiet", "print nothing but COMMAND's own output")
+  .addOption(scenarioOption())
+  .addOption(stateOption())
+  .option("--home <dir>", `state folder for the CA and the token signing key (default: ${DEFAULT_HOME})`)
+  .addOption(latencyOption())
+  .addOption(vmOption())
+  .option("--quiet", "print nothing but COMMAND's own output (the emulator's line goes to stderr)")
   .passThroughOptions()
   .action(
     async (
@@ -167,10 +192,10 @@ program
 
 program
   .command("log")
-  .description("print the request log of the emulator started with `start`")
+  .description("print the requests the running `start` has answered (tokens and secrets redacted)")
   .option("--follow", "keep printing new requests")
   .option("--json", "one JSON object per line")
-  .option("--home <dir>", "state folder of the running emulator")
+  .addOption(runningHomeOption())
   .action(async (options: { follow?: boolean; json?: boolean; home?: string }) => {
     const info = await readRuntimeInfo(resolveHome(options.home));
     if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
@@ -191,12 +216,12 @@ program
 program
   .command("vm")
   .description(
-    "show the VM the running emulator's IMDS answers as, or switch it to a VM resource of its world (e.g. one a deployment created)",
+    "show the VM the running `start`'s IMDS answers as, or switch it to a VM resource of its world (e.g. one a deployment created)",
   )
   .argument("[resourceId]", "the VM resource to answer as from now on", parseVmResourceId)
   .option("--scenario-vm", "answer as the scenario's own VM again")
   .option("--json", "print the admin endpoint's answer as JSON")
-  .option("--home <dir>", "state folder of the running emulator")
+  .addOption(runningHomeOption())
   .action(
     async (
       resourceId: string | undefined,
@@ -267,14 +292,15 @@ function parseVmResourceId(value: string): string {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${value}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError("a port is a whole number from 0 to 65535.");
   return port;
 }
 
-function shellOf(value: string): "bash" | "powershell" {
-  if (value === "bash" || value === "powershell" || value === "pwsh")
-    return value === "bash" ? "bash" : "powershell";
-  fail(`--shell must be bash or powershell, not '${value}'`);
+type ShellChoice = "bash" | "powershell" | "pwsh";
+
+function shellOf(choice: ShellChoice): "bash" | "powershell" {
+  return choice === "bash" ? "bash" : "powershell";
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -289,6 +315,11 @@ function fail(message: string): never {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ScenarioError || error instanceof StateFileError) fail(error.message);
+  if (
+    error instanceof ScenarioError ||
+    error instanceof StateFileError ||
+    error instanceof EmulatorAlreadyRunningError
+  )
+    fail(error.message);
   fail((error as Error).stack ?? String(error));
 });

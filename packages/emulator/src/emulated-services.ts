@@ -10,7 +10,6 @@ import type { TokenService } from "./auth/tokens.ts";
 import type { FaultController } from "./faults/faults.ts";
 import { createImdsService } from "./imds/imds-service.ts";
 import { createKeyVaultService } from "./keyvault/keyvault-service.ts";
-import type { RequestLog } from "./log/request-log.ts";
 import type { EmulatedService } from "./services.ts";
 import type { WorldState } from "./state/world-state.ts";
 
@@ -21,7 +20,6 @@ export interface EmulatorContext {
   rbac: RbacEvaluator;
   faults: FaultController;
   operations: LongRunningOperations;
-  log: RequestLog;
   latency: () => "instant" | "realistic";
   tokenLifetimeSeconds: () => number;
   /** Default page size of ARM list operations. */

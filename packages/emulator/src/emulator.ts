@@ -10,7 +10,7 @@ import { TokenService } from "./auth/tokens.ts";
 import { createEmulatedServices, type EmulatorContext } from "./emulated-services.ts";
 import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
 import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
-import { removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
 import { type EmulatedService, ServiceDispatcher } from "./services.ts";
 import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
@@ -60,7 +60,10 @@ export interface StartEmulatorOptions {
   armProviders?: ArmProvider[];
   /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
   services?: EmulatedService[];
-  /** Record this instance in `<home>/runtime.json` for `emulator env` and `emulator log` (the CLI's `start` does). */
+  /**
+   * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
+   * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
+   */
   writeRuntimeFile?: boolean;
 }
 
@@ -100,8 +103,13 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const home = resolveHome(options.home);
+  // What `env`, `log` and `vm` find in the home must stay the emulator that runs: one recorded emulator per home.
+  return options.writeRuntimeFile ? claimHome(home, () => launch(home, options)) : launch(home, options);
+}
+
+async function launch(home: string, options: StartEmulatorOptions): Promise<Emulator> {
   const scenario =
     typeof options.scenario === "object"
       ? parseScenario(options.scenario)
@@ -129,17 +137,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     rbac: new RbacEvaluator(() => world.roleAssignments),
     faults,
     operations: new LongRunningOperations(() => latency),
-    log,
     latency: () => latency,
     tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
   const dispatcher = new ServiceDispatcher(
-    createEmulatedServices(context, options.armProviders),
+    [...createEmulatedServices(context, options.armProviders), ...(options.services ?? [])],
     log,
     faults,
   );
-  for (const service of options.services ?? []) dispatcher.register(service);
 
   const proxy = await startInterceptingProxy({
     port: options.port ?? 0,

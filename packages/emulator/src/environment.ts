@@ -5,7 +5,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { writeFileAtomically } from "./state/atomic-file.ts";
 
-export const CA_BUNDLE_FILE = "ca-bundle.pem";
+const CA_BUNDLE_FILE = "ca-bundle.pem";
 const SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
 
 /**

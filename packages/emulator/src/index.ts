@@ -1,4 +1,4 @@
-// @msi-samples/emulator: a local Azure VM for managed identity (IMDS, ARM, and later Key Vault) behind a TLS-intercepting proxy.
+// @msi-samples/emulator: a local Azure VM for managed identity (IMDS, ARM and Key Vault) behind a TLS-intercepting proxy.
 export type { ArmCaller, ArmMethod, ArmProvider, ArmRequest, ArmRoute } from "./arm/arm-request.ts";
 export { parseArmBody } from "./arm/arm-request.ts";
 export type {
@@ -23,7 +23,7 @@ export { CONFLICTING_ENV, EMULATOR_NO_PROXY } from "./environment.ts";
 export { ArmError, armErrors } from "./errors/arm.ts";
 export { ImdsError, imdsErrors } from "./errors/imds.ts";
 export type { Faults, FaultsInput } from "./faults/faults.ts";
-export { resolveHome } from "./home.ts";
+export { EmulatorAlreadyRunningError, resolveHome } from "./home.ts";
 export type { RequestLogEntry } from "./log/request-log.ts";
 export type { EmulatedService, HandledRequest, ServiceExchange } from "./services.ts";
 export { type CurrentVm, VirtualMachineNotFoundError } from "./state/current-vm.ts";

@@ -1,4 +1,4 @@
-// What every emulated service (IMDS, ARM, and in part 2 Key Vault) looks like to the proxy, and the per-host
+// What every emulated service (IMDS, ARM, Key Vault) looks like to the proxy, and the per-host
 // dispatcher that picks one for each request, logs it, applies the latency fault and never lets an error escape.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultController } from "./faults/faults.ts";
@@ -24,6 +24,12 @@ export interface HandledRequest {
   requestId?: string;
 }
 
+/** The request's URL. Concatenated, not resolved: a target starting with "//" must stay a path, not become a host. */
+export function requestUrl(exchange: ServiceExchange): URL {
+  const target = exchange.target;
+  return new URL(`${exchange.scheme}://${exchange.host}${target.startsWith("/") ? "" : "/"}${target}`);
+}
+
 export interface EmulatedService {
   /** Short name for the request log: "imds", "arm", "keyvault". */
   readonly name: string;
@@ -44,11 +50,6 @@ export class ServiceDispatcher {
     this.#services = services;
     this.#log = log;
     this.#faults = faults;
-  }
-
-  /** Lets a later part plug in another service (e.g. Key Vault) without touching the proxy. */
-  register(service: EmulatedService): void {
-    this.#services.push(service);
   }
 
   find(hostname: string, scheme: "http" | "https"): EmulatedService | undefined {

@@ -1,6 +1,9 @@
-// Shared by the part-2 ARM tests: scenario variants built from shared/scenarios/default.json, and a template builder.
+// Shared by the ARM tests: scenario variants built from shared/scenarios/default.json, templates to deploy, and ARM's
+// error body as the SDK keeps it.
 import { readFileSync } from "node:fs";
 import { DEFAULT_SCENARIO_PATH, type ScenarioInput } from "../src/index.ts";
+import { HIDDEN_SUBSCRIPTION_ID } from "./default-scenario.ts";
+import { thrownBy } from "./sdk-calls.ts";
 
 /** The default scenario with a change applied (more roles, a resource someone else owns...). */
 export function defaultScenarioWith(
@@ -13,12 +16,18 @@ export function defaultScenarioWith(
   return scenario;
 }
 
-export const TEMPLATE_SCHEMA =
-  "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
-
 /** A deployment template: `$schema`, `contentVersion` and the sections given. */
-export function armTemplate(sections: Record<string, unknown>): Record<string, unknown> {
-  return { $schema: TEMPLATE_SCHEMA, contentVersion: "1.0.0.0", resources: [], ...sections };
+export { template as armTemplate } from "./template-engine/deployment-fixtures.ts";
+
+/** Someone else's storage account, in the subscription the default identities cannot see: its name is taken. */
+export function hiddenStorageAccount(): NonNullable<ScenarioInput["resources"]>[number] {
+  return {
+    id: `/subscriptions/${HIDDEN_SUBSCRIPTION_ID}/resourceGroups/rg-finance-prod/providers/Microsoft.Storage/storageAccounts/financeledger`,
+    location: "eastus2",
+    kind: "StorageV2",
+    sku: { name: "Standard_LRS", tier: "Standard" },
+    properties: {},
+  };
 }
 
 /** A storage account as templates declare one. */
@@ -54,21 +63,16 @@ export interface ArmFailure {
 
 /** The rejection of an SDK call, with ARM's error body (the TypeSpec-generated clients keep it in `details`). */
 export async function armFailureOf(operation: () => Promise<unknown>): Promise<ArmFailure> {
-  try {
-    await operation();
-  } catch (caught) {
-    const error = caught as {
-      statusCode?: number;
-      code?: string;
-      message: string;
-      details?: { error?: ArmFailure["error"] };
-    };
-    return {
-      ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
-      ...(error.code !== undefined ? { code: error.code } : {}),
-      message: error.message,
-      ...(error.details?.error ? { error: error.details.error } : {}),
-    };
-  }
-  throw new Error("expected the operation to fail");
+  const error = (await thrownBy(operation)) as {
+    statusCode?: number;
+    code?: string;
+    message: string;
+    details?: { error?: ArmFailure["error"] };
+  };
+  return {
+    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+    ...(error.code !== undefined ? { code: error.code } : {}),
+    message: error.message,
+    ...(error.details?.error ? { error: error.details.error } : {}),
+  };
 }

@@ -6,7 +6,7 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, DEFAULT_SCENARIO_PATH, type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID, SYSTEM_CLIENT_ID, SYSTEM_PRINCIPAL_ID } from "./default-scenario.ts";
-import { drain } from "./raw-requests.ts";
+import { drain } from "./sdk-calls.ts";
 
 describe("a missing role", () => {
   let emulator: Emulator;

@@ -10,8 +10,14 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueString } from "../src/arm/deployments/template-engine/index.ts";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
-import { armFailureOf, armTemplate, defaultScenarioWith, storageAccountResource } from "./arm-fixtures.ts";
-import { HIDDEN_SUBSCRIPTION_ID, SUBSCRIPTION_ID } from "./default-scenario.ts";
+import {
+  armFailureOf,
+  armTemplate,
+  defaultScenarioWith,
+  hiddenStorageAccount,
+  storageAccountResource,
+} from "./arm-fixtures.ts";
+import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 import { httpsThroughProxy } from "./raw-requests.ts";
 
 const GROUP = "rg-msi-samples";
@@ -36,15 +42,7 @@ describe("template deployments", () => {
     // Someone else's storage account, in a subscription this identity cannot see: its name is taken.
     emulator = await startEmulator({
       scenario: defaultScenarioWith((scenario) => {
-        scenario.resources = [
-          {
-            id: `/subscriptions/${HIDDEN_SUBSCRIPTION_ID}/resourceGroups/rg-finance-prod/providers/Microsoft.Storage/storageAccounts/financeledger`,
-            location: "eastus2",
-            kind: "StorageV2",
-            sku: { name: "Standard_LRS", tier: "Standard" },
-            properties: {},
-          },
-        ];
+        scenario.resources = [hiddenStorageAccount()];
       }),
     });
     const options = clientOptionsFor(emulator);

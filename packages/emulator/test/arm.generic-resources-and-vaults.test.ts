@@ -2,7 +2,7 @@
 // sample's call shape (empty parent path, so `/providers/Microsoft.KeyVault//vaults/...`) is served by the Key Vault
 // data plane until it is deleted; Key Vault's name rules and global names; unknown providers stored as sent; managed
 // identities of VMs; nested types; by-ID calls; resource lists with $filter and paging; and what deleting a group takes.
-import { ResourceManagementClient } from "@azure/arm-resources";
+import { type GenericResource, ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
@@ -285,25 +285,27 @@ describe("generic resources and Key Vault vaults", () => {
       principalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       clientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    const vm = await client.resources.createOrUpdate(
-      "rg-workshop-network",
-      "Microsoft.Compute",
-      "",
-      "virtualMachines",
-      "vm-lab",
-      "2026-04-01",
-      {
-        location: "westus2",
-        identity: {
-          type: "SystemAssigned, UserAssigned",
-          userAssignedIdentities: { [identity.id ?? ""]: {} },
-        },
-        properties: {
-          hardwareProfile: { vmSize: "Standard_B2s" },
-          osProfile: { adminUsername: "azureuser", customData: "c2VjcmV0" },
-        },
+    const putVm = (body: GenericResource) =>
+      client.resources.createOrUpdate(
+        "rg-workshop-network",
+        "Microsoft.Compute",
+        "",
+        "virtualMachines",
+        "vm-lab",
+        "2026-04-01",
+        body,
+      );
+    const vm = await putVm({
+      location: "westus2",
+      identity: {
+        type: "SystemAssigned, UserAssigned",
+        userAssignedIdentities: { [identity.id ?? ""]: {} },
       },
-    );
+      properties: {
+        hardwareProfile: { vmSize: "Standard_B2s" },
+        osProfile: { adminUsername: "azureuser", customData: "c2VjcmV0" },
+      },
+    });
     expect(vm.identity).toMatchObject({
       type: "SystemAssigned, UserAssigned",
       principalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -317,19 +319,11 @@ describe("generic resources and Key Vault vaults", () => {
     });
     // Compute never returns customData; the VM keeps its principal across updates.
     expect(vm.properties?.osProfile).toEqual({ adminUsername: "azureuser" });
-    const updated = await client.resources.createOrUpdate(
-      "rg-workshop-network",
-      "Microsoft.Compute",
-      "",
-      "virtualMachines",
-      "vm-lab",
-      "2026-04-01",
-      {
-        location: "westus2",
-        identity: { type: "SystemAssigned" },
-        properties: { hardwareProfile: { vmSize: "Standard_B4ms" } },
-      },
-    );
+    const updated = await putVm({
+      location: "westus2",
+      identity: { type: "SystemAssigned" },
+      properties: { hardwareProfile: { vmSize: "Standard_B4ms" } },
+    });
     expect(updated.identity).toEqual({
       type: "SystemAssigned",
       principalId: vm.identity?.principalId,

@@ -5,7 +5,8 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
-import { drain, fixedTokenCredential, httpsThroughProxy, rejectionOf } from "./raw-requests.ts";
+import { httpsThroughProxy } from "./raw-requests.ts";
+import { drain, fixedTokenCredential, rejectionOf } from "./sdk-calls.ts";
 
 describe("ARM authentication failures", () => {
   let emulator: Emulator;

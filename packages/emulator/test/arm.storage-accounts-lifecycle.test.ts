@@ -5,8 +5,8 @@ import { StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
-import { armFailureOf, defaultScenarioWith } from "./arm-fixtures.ts";
-import { HIDDEN_SUBSCRIPTION_ID, SUBSCRIPTION_ID } from "./default-scenario.ts";
+import { armFailureOf, defaultScenarioWith, hiddenStorageAccount } from "./arm-fixtures.ts";
+import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 
 const create = { location: "westus2", sku: { name: "Standard_LRS" }, kind: "StorageV2" } as const;
 
@@ -17,15 +17,7 @@ describe("storage accounts", () => {
     emulator = await startEmulator({
       pageSize: 2,
       scenario: defaultScenarioWith((scenario) => {
-        scenario.resources = [
-          {
-            id: `/subscriptions/${HIDDEN_SUBSCRIPTION_ID}/resourceGroups/rg-finance-prod/providers/Microsoft.Storage/storageAccounts/financeledger`,
-            location: "eastus2",
-            kind: "StorageV2",
-            sku: { name: "Standard_LRS", tier: "Standard" },
-            properties: {},
-          },
-        ];
+        scenario.resources = [hiddenStorageAccount()];
       }),
     });
     const options = clientOptionsFor(emulator);

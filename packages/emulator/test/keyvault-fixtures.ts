@@ -7,6 +7,7 @@ import { SecretClient } from "@azure/keyvault-secrets";
 import { clientOptionsFor, DEFAULT_SCENARIO_PATH, type Emulator, type ScenarioInput } from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 import { httpsThroughProxy, type RawResponse } from "./raw-requests.ts";
+import { thrownBy } from "./sdk-calls.ts";
 
 export const VAULT_RESOURCE_GROUP = "rg-msi-samples";
 export const vaultResourceId = (name: string) =>
@@ -102,22 +103,17 @@ export async function vaultFailureOf(operation: () => Promise<unknown>): Promise
   message: string;
   innerCode?: string;
 }> {
-  try {
-    await operation();
-  } catch (error) {
-    const e = error as {
-      statusCode?: number;
-      code?: string;
-      message: string;
-      details?: { error?: { innerError?: { code?: string } } };
-    };
-    const innerCode = e.details?.error?.innerError?.code;
-    return {
-      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
-      ...(e.code !== undefined ? { code: e.code } : {}),
-      message: e.message,
-      ...(innerCode ? { innerCode } : {}),
-    };
-  }
-  throw new Error("expected the operation to fail");
+  const e = (await thrownBy(operation)) as {
+    statusCode?: number;
+    code?: string;
+    message: string;
+    details?: { error?: { innerError?: { code?: string } } };
+  };
+  const innerCode = e.details?.error?.innerError?.code;
+  return {
+    ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    message: e.message,
+    ...(innerCode ? { innerCode } : {}),
+  };
 }

@@ -12,7 +12,7 @@ import {
   vaultResource,
   vaultResourceId,
 } from "./keyvault-fixtures.ts";
-import { fixedTokenCredential } from "./raw-requests.ts";
+import { fixedTokenCredential } from "./sdk-calls.ts";
 
 const VAULT = "kv-msi-samples";
 const PATH = "/secrets/sample-secret?api-version=2026-04-01";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Emulator, findBuiltInRole, startEmulator } from "../src/index.ts";
 import { secretClientFor, vaultResourceId } from "./keyvault-fixtures.ts";
-import { fixedTokenCredential } from "./raw-requests.ts";
+import { fixedTokenCredential } from "./sdk-calls.ts";
 
 describe("secrets with a state file", () => {
   let dir = "";

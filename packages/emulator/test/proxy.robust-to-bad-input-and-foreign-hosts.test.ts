@@ -5,7 +5,8 @@ import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
-import { connectThroughProxy, fixedTokenCredential, httpsThroughProxy, proxiedHttp } from "./raw-requests.ts";
+import { connectThroughProxy, httpsThroughProxy, proxiedHttp } from "./raw-requests.ts";
+import { fixedTokenCredential } from "./sdk-calls.ts";
 
 describe("robustness", () => {
   let emulator: Emulator;

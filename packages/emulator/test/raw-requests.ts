@@ -1,7 +1,6 @@
 // Plain node:http requests through the emulator's proxy, for protocol details the SDK hides (headers, exact bodies).
 import http from "node:http";
 import tls from "node:tls";
-import type { AccessToken, TokenCredential } from "@azure/identity";
 
 export interface RawResponse {
   status: number;
@@ -125,55 +124,9 @@ export async function httpsThroughProxy(
   });
 }
 
-/** A credential that always hands out one fixed token: lets a test send a token the SDK would never fetch itself. */
-export function fixedTokenCredential(token: string): TokenCredential {
-  return {
-    getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-  };
-}
-
 export function decodeJwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
     string,
     unknown
   >;
-}
-
-/** The rejection of `operation`, with the ARM error body the service sent (RestError keeps the raw response). */
-export async function rejectionOf(operation: () => Promise<unknown>): Promise<{
-  statusCode?: number;
-  code?: string;
-  message: string;
-  body?: { error?: { code?: string; message?: string } };
-}> {
-  try {
-    await operation();
-  } catch (error) {
-    const e = error as {
-      statusCode?: number;
-      code?: string;
-      message: string;
-      response?: { bodyAsText?: string };
-    };
-    let body: { error?: { code?: string; message?: string } } | undefined;
-    try {
-      body = e.response?.bodyAsText ? JSON.parse(e.response.bodyAsText) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return {
-      ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
-      ...(e.code ? { code: e.code } : {}),
-      message: e.message,
-      ...(body ? { body } : {}),
-    };
-  }
-  throw new Error("expected the operation to fail");
-}
-
-/** Runs an SDK list to the end. */
-export async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of iterable) {
-    // nothing
-  }
 }

@@ -19,11 +19,12 @@ export interface AdminServer {
 type AdminHandler = (request: IncomingMessage, url: URL, body: Buffer) => Reply | Promise<Reply>;
 
 /** GET /vm: the VM chosen (null: none) and the one IMDS answers as now, with its identities. */
-export function currentVmDescription(world: WorldState): Record<string, unknown> {
+function currentVmDescription(world: WorldState): Record<string, unknown> {
   return { chosen: world.currentVmChoice ?? null, current: world.currentVm };
 }
 
-function invalidRequest(code: string, message: string, status = 400): Reply {
+/** The admin endpoint's own errors, in the same `{ error: { code, message } }` shape as the emulated services'. */
+function adminError(code: string, message: string, status = 400): Reply {
   return { status, body: { error: { code, message } } };
 }
 
@@ -31,12 +32,12 @@ function parseJson(body: Buffer): { json: unknown } | { error: Reply } {
   try {
     return { json: body.length ? JSON.parse(body.toString("utf8")) : {} };
   } catch (error) {
-    return { error: invalidRequest("InvalidRequestContent", (error as Error).message) };
+    return { error: adminError("InvalidRequestContent", (error as Error).message) };
   }
 }
 
 /** The world as the admin endpoint shows it: secret values never leave the emulator this way. */
-export function redactedSnapshot(world: WorldState): WorldSnapshot {
+function redactedSnapshot(world: WorldState): WorldSnapshot {
   const snapshot = world.snapshot();
   for (const vault of snapshot.scenario.keyVaults)
     for (const secret of vault.secrets) secret.value = "REDACTED";
@@ -89,7 +90,7 @@ export async function startAdminServer(options: {
       const message = parsed.error.issues
         .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
         .join("; ");
-      return { status: 400, body: { error: { code: "InvalidFaults", message } } };
+      return adminError("InvalidFaults", message);
     }
     options.faults.set(parsed.data);
     return { status: 200, body: options.faults.describe() };
@@ -105,7 +106,7 @@ export async function startAdminServer(options: {
     if ("error" in read) return read.error;
     const resourceId = (read.json as { resourceId?: unknown } | null)?.resourceId;
     if (typeof resourceId !== "string" || !VIRTUAL_MACHINE_ID.test(resourceId))
-      return invalidRequest(
+      return adminError(
         "InvalidRequestContent",
         'The body must be {"resourceId": "/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name}"}.',
       );
@@ -113,7 +114,7 @@ export async function startAdminServer(options: {
       options.world.useVirtualMachine(resourceId, { requireExisting: true });
     } catch (error) {
       if (!(error instanceof VirtualMachineNotFoundError)) throw error;
-      return invalidRequest("VirtualMachineNotFound", error.message, 404);
+      return adminError("VirtualMachineNotFound", error.message, 404);
     }
     await options.world.commit();
     return { status: 200, body: currentVmDescription(options.world) };
@@ -129,23 +130,13 @@ export async function startAdminServer(options: {
     try {
       const remote = request.socket.remoteAddress ?? "";
       if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
-        reply = {
-          status: 403,
-          body: {
-            error: { code: "Forbidden", message: "The admin endpoint answers loopback clients only." },
-          },
-        };
+        reply = adminError("Forbidden", "The admin endpoint answers loopback clients only.", 403);
       } else {
         const url = new URL(request.url ?? "/", "http://admin.local");
         const match = router.find((request.method ?? "GET") as "GET", url.pathname);
         const handler = match ? routes.get((match.handler as () => string)()) : undefined;
         if (!handler) {
-          reply = {
-            status: 404,
-            body: {
-              error: { code: "NotFound", message: `No admin endpoint ${request.method} ${url.pathname}` },
-            },
-          };
+          reply = adminError("NotFound", `No admin endpoint ${request.method} ${url.pathname}`, 404);
         } else {
           const body = await readRequestBody(request, 64 * 1024);
           reply = await handler(request, url, body);
@@ -154,11 +145,8 @@ export async function startAdminServer(options: {
     } catch (error) {
       reply =
         error instanceof BodyTooLargeError
-          ? { status: 413, body: { error: { code: "RequestEntityTooLarge", message: error.message } } }
-          : {
-              status: 500,
-              body: { error: { code: "InternalServerError", message: (error as Error).message } },
-            };
+          ? adminError("RequestEntityTooLarge", error.message, 413)
+          : adminError("InternalServerError", (error as Error).message, 500);
     }
     sendReply(response, reply, request.method);
   });

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { AccessTokenClaims } from "../auth/tokens.ts";
-import { ArmError, armErrors } from "../errors/arm.ts";
+import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
@@ -83,5 +83,3 @@ export function parseArmBody<T extends z.ZodType>(schema: T, body: unknown): z.o
   const where = issue?.path.length ? issue.path.join(".") : "body";
   throw armErrors.invalidRequestContent(`${where}: ${issue?.message ?? "invalid"}`);
 }
-
-export { ArmError };

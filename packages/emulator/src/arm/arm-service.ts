@@ -1,26 +1,23 @@
 // The ARM front door at https://management.azure.com: authentication (signature, expiry, audience, tenant),
 // api-version, throttling faults, routing to providers, JSON bodies, and ARM's response headers on every answer.
 import { randomUUID } from "node:crypto";
-import FindMyWay from "find-my-way";
 import JSON5 from "json5";
 import type { RbacEvaluator } from "../auth/rbac.ts";
-import type { TokenService } from "../auth/tokens.ts";
+import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
-import { type Reply, sendReply } from "../http/reply.ts";
-import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
-import type { LoggedPrincipal } from "../log/request-log.ts";
-import type { EmulatedService, HandledRequest, ServiceExchange } from "../services.ts";
+import type { Reply } from "../http/reply.ts";
+import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
+import { createRestRouter } from "../http/rest-router.ts";
+import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
-import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest, ArmRoute } from "./arm-request.ts";
+import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest } from "./arm-request.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
-export const ARM_HOST = "management.azure.com";
+const ARM_HOST = "management.azure.com";
 const METHODS: ArmMethod[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
 /** yyyy-mm-dd with an optional suffix such as -preview: any version an SDK or the CLI sends is accepted. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+(\.\d+)?)?$/i;
-/** Tokens are accepted up to 5 minutes before nbf, as Entra-protected services allow for clock skew. */
-const CLOCK_SKEW_SECONDS = 300;
 
 export interface ArmServiceOptions {
   world: WorldState;
@@ -37,28 +34,19 @@ export interface ArmServiceOptions {
 }
 
 export function createArmService(options: ArmServiceOptions): EmulatedService {
-  const router = FindMyWay({
-    caseSensitive: false,
-    ignoreDuplicateSlashes: true,
-    ignoreTrailingSlash: true,
-    maxParamLength: 500,
-  });
-  for (const provider of options.providers) {
-    for (const route of provider.routes) router.on(route.method, route.path, () => route);
-  }
+  const router = createRestRouter(
+    options.providers.flatMap((provider) => provider.routes),
+    METHODS,
+  );
   const hosts = new Set([ARM_HOST, ...(options.hosts ?? [])]);
 
   /** Routes one request (from the wire, or from a provider through `dispatch`) to its handler. */
   async function invoke(call: RouteCall): Promise<Reply> {
     const match = router.find(call.method, call.pathname);
-    if (!match) {
-      const allowed = METHODS.filter((m) => router.find(m, call.pathname));
-      throw allowed.length
-        ? armErrors.methodNotAllowed(call.method)
-        : armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
-    }
-    const route = (match.handler as () => ArmRoute)();
-    const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, v ?? ""]));
+    if (match.kind === "method-not-allowed") throw armErrors.methodNotAllowed(call.method);
+    if (match.kind === "not-found")
+      throw armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
+    const { route, params } = match;
     if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
       throw armErrors.subscriptionNotFound(params.subscriptionId);
     }
@@ -101,7 +89,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
           });
         } catch (error) {
           if (!(error instanceof ArmError)) throw error;
-          return { status: error.status, headers: error.headers, body: error.toBody() };
+          return error.toReply();
         }
       },
     };
@@ -113,7 +101,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
   return {
     name: "arm",
     servesHost: (hostname, scheme) => scheme === "https" && hosts.has(hostname),
-    async handle(exchange: ServiceExchange): Promise<HandledRequest> {
+    handle(exchange: ServiceExchange): Promise<HandledRequest> {
       const method = (exchange.request.method ?? "GET").toUpperCase();
       const requestId = randomUUID();
       const correlationId = headerValue(exchange.request.headers["x-ms-correlation-request-id"]) ?? requestId;
@@ -121,7 +109,8 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
       const remaining = isRead ? --counters.reads : --counters.writes;
       if (counters.reads < 100) counters.reads = 12_000;
       if (counters.writes < 10) counters.writes = 1_200;
-      const baseHeaders: Record<string, string> = {
+      const clientRequestId = headerValue(exchange.request.headers["x-ms-client-request-id"]);
+      const headers: Record<string, string> = {
         "cache-control": "no-cache",
         pragma: "no-cache",
         expires: "-1",
@@ -133,68 +122,41 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
           : "x-ms-ratelimit-remaining-subscription-writes"]: String(remaining),
         "strict-transport-security": "max-age=31536000; includeSubDomains",
         "x-content-type-options": "nosniff",
+        ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
       };
-      const clientRequestId = headerValue(exchange.request.headers["x-ms-client-request-id"]);
-      if (clientRequestId) baseHeaders["x-ms-client-request-id"] = clientRequestId;
 
-      let principal: LoggedPrincipal | undefined;
-      let reply: Reply;
-      let closeAfter = false;
-      try {
-        // Concatenated, not resolved: a target starting with "//" must stay a path, not become a host.
-        const url = new URL(
-          `https://${exchange.host}${exchange.target.startsWith("/") ? "" : "/"}${exchange.target}`,
-        );
-        let rawBody: Buffer;
-        try {
-          rawBody = await readRequestBody(exchange.request);
-        } catch (error) {
-          if (error instanceof BodyTooLargeError) {
-            closeAfter = true;
-            throw armErrors.requestTooLarge(error.limitBytes);
-          }
-          throw error;
-        }
-        const caller = await authenticate(exchange.request.headers.authorization, options);
-        const identity = options.world.identityByPrincipalId(caller.objectId);
-        principal = {
-          objectId: caller.objectId,
-          clientId: caller.clientId,
-          ...(identity ? { identity: identity.name } : {}),
-        };
-
-        const apiVersion = url.searchParams.get("api-version");
-        if (!apiVersion) throw armErrors.missingApiVersion();
-        if (!API_VERSION.test(apiVersion)) throw armErrors.invalidApiVersion(apiVersion);
-
-        const throttle = options.faults.takeArmThrottle();
-        if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
-
-        reply = await invoke({
-          method: method as ArmMethod,
-          pathname: url.pathname,
-          query: url.searchParams,
-          apiVersion,
-          headers: exchange.request.headers,
-          body: parseJsonBody(rawBody),
-          caller,
-          baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
-          requestId,
-        });
-      } catch (error) {
-        if (!(error instanceof ArmError)) throw error;
-        reply = { status: error.status, headers: error.headers, body: error.toBody() };
-      }
-
-      const headers = { ...baseHeaders, ...reply.headers, ...(closeAfter ? { connection: "close" } : {}) };
-      sendReply(exchange.response, { ...reply, headers }, method);
-      const code = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
-      return {
-        status: reply.status,
+      return serveThroughFrontDoor(exchange, {
+        world: options.world,
         requestId,
-        ...(principal ? { principal } : {}),
-        ...(code ? { error: code } : {}),
-      };
+        headers,
+        errorType: ArmError,
+        requestTooLarge: armErrors.requestTooLarge,
+        async serve({ readBody, identify }) {
+          const url = requestUrl(exchange);
+          const rawBody = await readBody();
+          const caller = await authenticate(exchange.request.headers.authorization, options);
+          identify(caller);
+
+          const apiVersion = url.searchParams.get("api-version");
+          if (!apiVersion) throw armErrors.missingApiVersion();
+          if (!API_VERSION.test(apiVersion)) throw armErrors.invalidApiVersion(apiVersion);
+
+          const throttle = options.faults.takeArmThrottle();
+          if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
+
+          return invoke({
+            method: method as ArmMethod,
+            pathname: url.pathname,
+            query: url.searchParams,
+            apiVersion,
+            headers: exchange.request.headers,
+            body: parseJsonBody(rawBody),
+            caller,
+            baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
+            requestId,
+          });
+        },
+      });
     },
   };
 }
@@ -205,9 +167,9 @@ async function authenticate(
   options: ArmServiceOptions,
 ): Promise<ArmCaller> {
   if (!authorization) throw armErrors.missingAuthorization();
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match?.[1]) throw armErrors.malformedAuthorization();
-  const check = await options.tokens.check(match[1]);
+  const token = bearerTokenOf(authorization);
+  if (!token) throw armErrors.malformedAuthorization();
+  const check = await options.tokens.check(token);
   if (check.outcome === "unreadable") throw armErrors.unreadableToken();
   if (check.outcome === "bad-signature") throw armErrors.invalidSignature();
   const claims = check.claims;
@@ -255,10 +217,6 @@ function parseJsonBody(raw: Buffer): unknown {
       throw armErrors.invalidRequestContent((strictError as Error).message);
     }
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function compactTimestamp(date: Date): string {

@@ -23,13 +23,20 @@ import {
   requestScope,
   resourceBody,
   resourceIdOf,
-  resourceNotFound,
 } from "./resource-envelope.ts";
 import {
   resolveIdentity,
   USER_ASSIGNED_IDENTITY_TYPE,
   userAssignedIdentityProperties,
 } from "./resource-identities.ts";
+import {
+  existingResource,
+  hasRoleInSubscription,
+  replyToDelete,
+  replyToHead,
+  replyWithSaved,
+  storedResourceId,
+} from "./resource-requests.ts";
 
 const GROUP_PROVIDERS = "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/*";
 const DEPLOYMENT_TYPE = "microsoft.resources/deployments";
@@ -62,12 +69,6 @@ function requireAddress(request: ArmRequest): ResourceAddress {
   const address = addressOf(request);
   if (!address) throw armErrors.noRouteMatches(`${request.baseUrl}${request.path}`);
   return address;
-}
-
-/** The stored resource at `address`, with the group name as the group keeps it. */
-function canonicalId(request: ArmRequest, address: ResourceAddress): string {
-  const group = request.world.getResourceGroup(address.subscriptionId, address.resourceGroup);
-  return resourceIdOf({ ...address, resourceGroup: group?.name ?? address.resourceGroup });
 }
 
 /** What ARM lists in a group or subscription: top-level resources, not deployments. */
@@ -113,7 +114,7 @@ async function putResource(request: ArmRequest): Promise<Reply> {
   if (parent && !request.world.getResource(resourceIdOf(parent)))
     throw armErrors.parentResourceNotFound(fullName(parent));
   const input = parseArmBody(genericBodySchema, request.body);
-  const id = canonicalId(request, address);
+  const id = storedResourceId(request, address);
   const existing = request.world.getResource(id);
   const location = input.location === undefined ? undefined : normalizeLocation(input.location);
   checkLocationUnchanged(existing, location);
@@ -140,18 +141,14 @@ async function putResource(request: ArmRequest): Promise<Reply> {
     changedTime: now,
     ...(Object.keys(topLevel).length ? { extra: { topLevel } } : {}),
   };
-  request.world.putResource(record);
-  await request.world.commit();
-  return { status: existing ? 200 : 201, body: resourceBody(record) };
+  return replyWithSaved(request, record, existing ? 200 : 201);
 }
 
 async function patchResource(request: ArmRequest): Promise<Reply> {
   const address = requireAddress(request);
   request.authorize(`${fullType(address)}/write`, requestScope(request));
-  existingGroup(request);
-  const id = canonicalId(request, address);
-  const existing = request.world.getResource(id);
-  if (!existing) throw resourceNotFound(address);
+  const existing = existingResource(request, address);
+  const id = storedResourceId(request, address);
   const input = parseArmBody(genericBodySchema, request.body);
   if (input.location !== undefined) checkLocationUnchanged(existing, normalizeLocation(input.location));
   const identity = resolveIdentity(request.world, id, input.identity, existing);
@@ -166,20 +163,13 @@ async function patchResource(request: ArmRequest): Promise<Reply> {
       : existing.properties,
     changedTime: new Date().toISOString(),
   };
-  request.world.putResource(record);
-  await request.world.commit();
-  return { status: 200, body: resourceBody(record) };
+  return replyWithSaved(request, record, 200);
 }
 
-async function deleteResource(request: ArmRequest): Promise<Reply> {
+function deleteResource(request: ArmRequest): Promise<Reply> {
   const address = requireAddress(request);
   request.authorize(`${fullType(address)}/delete`, requestScope(request));
-  existingGroup(request);
-  const id = canonicalId(request, address);
-  if (!request.world.getResource(id)) return { status: 204 };
-  request.world.deleteResource(id);
-  await request.world.commit();
-  return { status: 200 };
+  return replyToDelete(request, storedResourceId(request, address));
 }
 
 function getResource(request: ArmRequest): Reply {
@@ -187,10 +177,7 @@ function getResource(request: ArmRequest): Reply {
   const address = requireAddressOrCollection(request, tail);
   if (address === "collection") return listCollection(request, tail);
   request.authorize(`${fullType(address)}/read`, requestScope(request));
-  existingGroup(request);
-  const record = request.world.getResource(canonicalId(request, address));
-  if (!record) throw resourceNotFound(address);
-  return { status: 200, body: resourceBody(record) };
+  return { status: 200, body: resourceBody(existingResource(request, address)) };
 }
 
 function requireAddressOrCollection(request: ArmRequest, tail: string[]): ResourceAddress | "collection" {
@@ -226,8 +213,7 @@ function listTypeInSubscription(request: ArmRequest): Reply {
   const subscriptionId = request.params.subscriptionId ?? "";
   const type = `${request.params.providerNamespace ?? ""}/${request.params.resourceType ?? ""}`;
   const scope = `/subscriptions/${subscriptionId}`;
-  if (!request.rbac.hasAnyAssignmentWithin(request.caller.objectId, scope))
-    request.authorize(`${type}/read`, scope);
+  if (!hasRoleInSubscription(request, subscriptionId)) request.authorize(`${type}/read`, scope);
   const items = request.world
     .listResources({ subscriptionId, type })
     .filter((record) => request.can(`${record.type}/read`, record.id))
@@ -239,10 +225,7 @@ function listTypeInSubscription(request: ArmRequest): Reply {
 function headResource(request: ArmRequest): Reply {
   const address = requireAddress(request);
   request.authorize(`${fullType(address)}/read`, requestScope(request));
-  const found =
-    request.world.getResourceGroup(address.subscriptionId, address.resourceGroup) &&
-    request.world.getResource(canonicalId(request, address));
-  return { status: found ? 204 : 404 };
+  return replyToHead(request, storedResourceId(request, address));
 }
 
 /**
@@ -341,9 +324,11 @@ const routes: ArmRoute[] = [
     path: "/subscriptions/:subscriptionId/resources",
     handler: (request) => {
       const subscriptionId = request.params.subscriptionId ?? "";
-      const scope = `/subscriptions/${subscriptionId}`;
-      if (!request.rbac.hasAnyAssignmentWithin(request.caller.objectId, scope))
-        request.authorize("Microsoft.Resources/subscriptions/resources/read", scope);
+      if (!hasRoleInSubscription(request, subscriptionId))
+        request.authorize(
+          "Microsoft.Resources/subscriptions/resources/read",
+          `/subscriptions/${subscriptionId}`,
+        );
       // ARM lists what the caller may read.
       const readable = request.world
         .listResources({ subscriptionId })

@@ -9,21 +9,25 @@ import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import { secretsOf } from "../keyvault/secret-store.ts";
 import { secretId } from "../keyvault/secrets.ts";
-import { findVault } from "../keyvault/vaults.ts";
+import { findVault, VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import {
   checkLocationUnchanged,
-  existingGroup,
   groupForWrite,
   type ResourceAddress,
   requestScope,
   resourceBody,
   resourceIdOf,
-  resourceNotFound,
 } from "./resource-envelope.ts";
+import {
+  existingResource,
+  replyToDelete,
+  replyToHead,
+  replyWithSaved,
+  routeAddress,
+} from "./resource-requests.ts";
 
-export const VAULT_TYPE = "Microsoft.KeyVault/vaults";
 const SECRET_TYPE = "Microsoft.KeyVault/vaults/secrets";
 const VAULT_PATH =
   "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.KeyVault/vaults/:vaultName";
@@ -62,22 +66,11 @@ const secretSchema = z.looseObject({
   }),
 });
 
-function vaultAddress(request: ArmRequest): ResourceAddress {
-  const group = request.world.getResourceGroup(
-    request.params.subscriptionId ?? "",
-    request.params.resourceGroupName ?? "",
-  );
-  return {
-    subscriptionId: request.params.subscriptionId ?? "",
-    resourceGroup: group?.name ?? request.params.resourceGroupName ?? "",
-    namespace: "Microsoft.KeyVault",
-    types: ["vaults"],
-    names: [request.params.vaultName ?? ""],
-  };
-}
+const vaultAddress = (request: ArmRequest): ResourceAddress =>
+  routeAddress(request, "Microsoft.KeyVault", ["vaults"], [request.params.vaultName ?? ""]);
 
 /** A vault done registering its DNS name says so at the next read. */
-function settled(world: WorldState, record: ArmResourceRecord): ArmResourceRecord {
+function withDnsRegistrationDone(world: WorldState, record: ArmResourceRecord): ArmResourceRecord {
   const readyAt = Number(record.extra?.dnsReadyAt ?? 0);
   if (record.properties.provisioningState !== "RegisteringDns" || Date.now() < readyAt) return record;
   const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" } };
@@ -87,11 +80,7 @@ function settled(world: WorldState, record: ArmResourceRecord): ArmResourceRecor
 }
 
 function existingVault(request: ArmRequest): ArmResourceRecord {
-  existingGroup(request);
-  const address = vaultAddress(request);
-  const record = request.world.getResource(resourceIdOf(address));
-  if (!record) throw resourceNotFound(address);
-  return settled(request.world, record);
+  return withDnsRegistrationDone(request.world, existingResource(request, vaultAddress(request)));
 }
 
 /**
@@ -103,13 +92,13 @@ export function validateVault(world: WorldState, address: ResourceAddress): ArmE
   if (!VAULT_NAME.test(name)) return armErrors.vaultNameNotValid(name);
   const id = resourceIdOf(address).toLowerCase();
   const taken = world
-    .listResources({ type: VAULT_TYPE })
+    .listResources({ type: VAULT_RESOURCE_TYPE })
     .some((vault) => vault.name.toLowerCase() === name.toLowerCase() && vault.id.toLowerCase() !== id);
   return taken ? armErrors.vaultAlreadyExists(name) : undefined;
 }
 
 async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
-  request.authorize(`${VAULT_TYPE}/write`, requestScope(request));
+  request.authorize(`${VAULT_RESOURCE_TYPE}/write`, requestScope(request));
   const group = groupForWrite(request);
   const address = vaultAddress(request);
   const invalid = validateVault(request.world, address);
@@ -126,7 +115,7 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
     id: existing?.id ?? id,
     subscriptionId: group.subscriptionId,
     resourceGroup: group.name,
-    type: VAULT_TYPE,
+    type: VAULT_RESOURCE_TYPE,
     name,
     location,
     tags: input.tags ?? {},
@@ -141,7 +130,7 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
       publicNetworkAccess: "Enabled",
       ...(existing?.properties ?? {}),
       ...input.properties,
-      vaultUri: `https://${name.toLowerCase()}.vault.azure.net/`,
+      vaultUri: `${vaultUrl(name)}/`,
       provisioningState: registering ? "RegisteringDns" : "Succeeded",
     },
     // A vault created again under an old name is a new vault (the data plane starts it empty).
@@ -149,18 +138,13 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
     changedTime: now,
     ...(registering ? { extra: { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } } : {}),
   };
-  request.world.putResource(record);
-  await request.world.commit();
   // Vaults_CreateOrUpdate answers 201/200 with the vault; while it registers DNS the SDK polls the vault itself.
-  return {
-    status: existing ? 200 : 201,
-    ...(registering ? { headers: { "retry-after": "1" } } : {}),
-    body: resourceBody(record),
-  };
+  const reply = await replyWithSaved(request, record, existing ? 200 : 201);
+  return registering ? { ...reply, headers: { "retry-after": "1" } } : reply;
 }
 
 async function updateVault(request: ArmRequest): Promise<Reply> {
-  request.authorize(`${VAULT_TYPE}/write`, requestScope(request));
+  request.authorize(`${VAULT_RESOURCE_TYPE}/write`, requestScope(request));
   const existing = existingVault(request);
   const input = parseArmBody(vaultPatchSchema, request.body);
   const record: ArmResourceRecord = {
@@ -173,20 +157,13 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
     },
     changedTime: new Date().toISOString(),
   };
-  request.world.putResource(record);
-  await request.world.commit();
-  return { status: 200, body: resourceBody(record) };
+  return replyWithSaved(request, record, 200);
 }
 
-async function deleteVault(request: ArmRequest): Promise<Reply> {
-  request.authorize(`${VAULT_TYPE}/delete`, requestScope(request));
-  existingGroup(request);
-  const id = resourceIdOf(vaultAddress(request));
-  if (!request.world.getResource(id)) return { status: 204 };
+function deleteVault(request: ArmRequest): Promise<Reply> {
+  request.authorize(`${VAULT_RESOURCE_TYPE}/delete`, requestScope(request));
   // The data plane stops serving <name>.vault.azure.net as soon as the resource is gone.
-  request.world.deleteResource(id);
-  await request.world.commit();
-  return { status: 200 };
+  return replyToDelete(request, resourceIdOf(vaultAddress(request)));
 }
 
 function secretAddress(request: ArmRequest): ResourceAddress {
@@ -249,13 +226,11 @@ async function putSecret(request: ArmRequest): Promise<Reply> {
     createdTime: existing?.createdTime ?? now,
     changedTime: now,
   };
-  request.world.putResource(record);
-  await request.world.commit();
-  return { status: existing ? 200 : 201, body: resourceBody(record) };
+  return replyWithSaved(request, record, existing ? 200 : 201);
 }
 
 export const keyVaultsProvider: ArmProvider = {
-  name: VAULT_TYPE,
+  name: VAULT_RESOURCE_TYPE,
   routes: [
     { method: "PUT", path: VAULT_PATH, handler: createOrUpdateVault },
     { method: "PATCH", path: VAULT_PATH, handler: updateVault },
@@ -264,7 +239,7 @@ export const keyVaultsProvider: ArmProvider = {
       method: "GET",
       path: VAULT_PATH,
       handler: (request) => {
-        request.authorize(`${VAULT_TYPE}/read`, requestScope(request));
+        request.authorize(`${VAULT_RESOURCE_TYPE}/read`, requestScope(request));
         return { status: 200, body: resourceBody(existingVault(request)) };
       },
     },
@@ -272,13 +247,8 @@ export const keyVaultsProvider: ArmProvider = {
       method: "HEAD",
       path: VAULT_PATH,
       handler: (request) => {
-        request.authorize(`${VAULT_TYPE}/read`, requestScope(request));
-        const found =
-          request.world.getResourceGroup(
-            request.params.subscriptionId ?? "",
-            request.params.resourceGroupName ?? "",
-          ) && request.world.getResource(resourceIdOf(vaultAddress(request)));
-        return { status: found ? 204 : 404 };
+        request.authorize(`${VAULT_RESOURCE_TYPE}/read`, requestScope(request));
+        return replyToHead(request, resourceIdOf(vaultAddress(request)));
       },
     },
     { method: "PUT", path: SECRET_PATH, handler: putSecret },
@@ -287,11 +257,7 @@ export const keyVaultsProvider: ArmProvider = {
       path: SECRET_PATH,
       handler: (request) => {
         request.authorize(`${SECRET_TYPE}/read`, requestScope(request));
-        existingGroup(request);
-        const address = secretAddress(request);
-        const record = request.world.getResource(resourceIdOf(address));
-        if (!record) throw resourceNotFound(address);
-        return { status: 200, body: resourceBody(record) };
+        return { status: 200, body: resourceBody(existingResource(request, secretAddress(request))) };
       },
     },
   ],

@@ -68,16 +68,7 @@ export class LongRunningOperations {
    */
   async start(options: StartOperationOptions): Promise<OperationRecord> {
     const instant = this.#latency() === "instant";
-    const record: OperationRecord = {
-      id: randomUUID(),
-      subscriptionId: options.subscriptionId,
-      providerNamespace: options.providerNamespace ?? "Microsoft.Resources",
-      location: options.location ?? "westus2",
-      status: "InProgress",
-      startTime: new Date().toISOString(),
-      completesAt: Date.now() + (instant ? 0 : (options.realisticDurationMs ?? 3000)),
-    };
-    this.#operations.set(record.id, record);
+    const record = this.#add(options, Date.now() + (instant ? 0 : (options.realisticDurationMs ?? 3000)));
     this.#work.set(record.id, options.run);
     if (instant) {
       await this.#settle(record);
@@ -97,35 +88,26 @@ export class LongRunningOperations {
    * this resolves after the work is done (so the 201/202 acknowledges the finished change).
    */
   async track(options: TrackOperationOptions): Promise<OperationRecord> {
-    const record: OperationRecord = {
-      id: randomUUID(),
-      subscriptionId: options.subscriptionId,
-      providerNamespace: options.providerNamespace ?? "Microsoft.Resources",
-      location: options.location ?? "westus2",
-      status: "InProgress",
-      startTime: new Date().toISOString(),
-      // Polls never force it: the work decides when it is done.
-      completesAt: Number.POSITIVE_INFINITY,
-      ...(options.progress ? { progress: options.progress } : {}),
-    };
-    this.#operations.set(record.id, record);
-    const settling = (async () => {
-      let outcome: OperationOutcome | undefined;
-      try {
-        outcome = await options.work();
-      } catch (error) {
-        outcome = {
-          error: { code: "InternalServerError", message: (error as Error).message },
-          errorStatus: 500,
-        };
-      }
-      record.outcome = outcome ?? {};
-      record.status = outcome?.error ? "Failed" : "Succeeded";
-      record.endTime = new Date().toISOString();
-    })();
+    // Polls never force it: the work decides when it is done.
+    const record = this.#add(options, Number.POSITIVE_INFINITY);
+    if (options.progress) record.progress = options.progress;
+    const settling = completeWith(record, options.work);
     this.#settling.set(record.id, settling);
     if (this.#latency() === "instant") await settling;
     return record;
+  }
+
+  /** Starts an operation and answers 202 with its Location: how ARM acknowledges an asynchronous create or delete. */
+  async startAccepted(
+    options: StartOperationOptions,
+    request: { baseUrl: string; apiVersion: string },
+  ): Promise<Reply> {
+    const record = await this.start(options);
+    return this.acceptedReply(record, {
+      baseUrl: request.baseUrl,
+      apiVersion: request.apiVersion,
+      status: 202,
+    });
   }
 
   /** Resolves once the operation has completed (at once for an unknown or finished one). */
@@ -226,27 +208,44 @@ export class LongRunningOperations {
     this.#timers.clear();
   }
 
+  #add(options: TrackOperationOptions | StartOperationOptions, completesAt: number): OperationRecord {
+    const record: OperationRecord = {
+      id: randomUUID(),
+      subscriptionId: options.subscriptionId,
+      providerNamespace: options.providerNamespace ?? "Microsoft.Resources",
+      location: options.location ?? "westus2",
+      status: "InProgress",
+      startTime: new Date().toISOString(),
+      completesAt,
+    };
+    this.#operations.set(record.id, record);
+    return record;
+  }
+
   #settle(record: OperationRecord): Promise<void> {
     let settling = this.#settling.get(record.id);
     if (!settling) {
-      settling = (async () => {
-        const work = this.#work.get(record.id);
-        this.#work.delete(record.id);
-        let outcome: OperationOutcome | undefined;
-        try {
-          outcome = (await work?.()) ?? undefined;
-        } catch (error) {
-          outcome = {
-            error: { code: "InternalServerError", message: (error as Error).message },
-            errorStatus: 500,
-          };
-        }
-        record.outcome = outcome ?? {};
-        record.status = outcome?.error ? "Failed" : "Succeeded";
-        record.endTime = new Date().toISOString();
-      })();
+      const work = this.#work.get(record.id);
+      this.#work.delete(record.id);
+      settling = completeWith(record, async () => (await work?.()) ?? undefined);
       this.#settling.set(record.id, settling);
     }
     return settling;
   }
+}
+
+/** Runs the work and records its outcome; a bug in it fails the operation (500) instead of leaving it running. */
+async function completeWith(
+  record: OperationRecord,
+  work: () => Promise<OperationOutcome | undefined>,
+): Promise<void> {
+  let outcome: OperationOutcome | undefined;
+  try {
+    outcome = await work();
+  } catch (error) {
+    outcome = { error: { code: "InternalServerError", message: (error as Error).message }, errorStatus: 500 };
+  }
+  record.outcome = outcome ?? {};
+  record.status = outcome?.error ? "Failed" : "Succeeded";
+  record.endTime = new Date().toISOString();
 }

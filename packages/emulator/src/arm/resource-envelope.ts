@@ -1,7 +1,7 @@
 // What every ARM resource shares, whichever provider serves it: its ID, the checks ARM makes before a provider sees
 // a write (the group exists, the location does not change), and the JSON envelope of a GET.
 // Shapes: azure-rest-api-specs specification/common-types/resource-management/v5/types.json (TrackedResource).
-import { ArmError, armErrors } from "../errors/arm.ts";
+import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { ArmResourceRecord, ResourceGroupRecord } from "../state/world-state.ts";
 import type { ArmRequest } from "./arm-request.ts";
 
@@ -18,7 +18,6 @@ export interface ResourceAddress {
 
 export const fullType = (address: ResourceAddress) => [address.namespace, ...address.types].join("/");
 export const fullName = (address: ResourceAddress) => address.names.join("/");
-export const leafName = (address: ResourceAddress) => address.names[address.names.length - 1] ?? "";
 
 /** `/subscriptions/{s}/resourceGroups/{g}/providers/{namespace}/{type}/{name}[/{childType}/{childName}...]`. */
 export function resourceIdOf(address: ResourceAddress): string {
@@ -85,13 +84,7 @@ export function existingGroup(request: ArmRequest): ResourceGroupRecord {
 /** A write into a group: it must exist and not be on its way out. */
 export function groupForWrite(request: ArmRequest): ResourceGroupRecord {
   const group = existingGroup(request);
-  if (group.provisioningState === "Deleting") {
-    throw new ArmError(
-      409,
-      "ResourceGroupBeingDeleted",
-      `The resource group '${group.name}' is in deprovisioning state and cannot perform this operation.`,
-    );
-  }
+  if (group.provisioningState === "Deleting") throw armErrors.resourceGroupBeingDeleted(group.name);
   return group;
 }
 

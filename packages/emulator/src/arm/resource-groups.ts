@@ -3,11 +3,12 @@
 // Shapes and codes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/
 // stable/2025-04-01/resources.json (ResourceGroup, ResourceGroupListResult, ResourceGroups_*).
 import { z } from "zod";
-import { ArmError, armErrors } from "../errors/arm.ts";
+import { armErrors } from "../errors/arm.ts";
 import { RESOURCE_GROUP_NAME } from "../state/scenario-schema.ts";
 import { normalizeLocation, type ResourceGroupRecord, resourceGroupId } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
+import { existingGroup } from "./resource-envelope.ts";
 
 const READ = "Microsoft.Resources/subscriptions/resourcegroups/read";
 const WRITE = "Microsoft.Resources/subscriptions/resourcegroups/write";
@@ -28,7 +29,7 @@ const patchSchema = z.looseObject({
   properties: z.looseObject({}).optional(),
 });
 
-export function resourceGroupBody(group: ResourceGroupRecord): Record<string, unknown> {
+function resourceGroupBody(group: ResourceGroupRecord): Record<string, unknown> {
   return {
     id: resourceGroupId(group.subscriptionId, group.name),
     name: group.name,
@@ -42,15 +43,6 @@ export function resourceGroupBody(group: ResourceGroupRecord): Record<string, un
 
 const groupScope = (request: ArmRequest) =>
   `/subscriptions/${request.params.subscriptionId}/resourcegroups/${request.params.resourceGroupName}`;
-
-function existingGroup(request: ArmRequest): ResourceGroupRecord {
-  const group = request.world.getResourceGroup(
-    request.params.subscriptionId ?? "",
-    request.params.resourceGroupName ?? "",
-  );
-  if (!group) throw armErrors.resourceGroupNotFound(request.params.resourceGroupName ?? "");
-  return group;
-}
 
 /** `$filter=tagName eq 'x' [and tagValue eq 'y']`, the filters ResourceGroups_List supports. */
 function tagFilter(filter: string | null): ((group: ResourceGroupRecord) => boolean) | undefined {
@@ -104,13 +96,8 @@ export const resourceGroupsProvider: ArmProvider = {
         if (!input.location) throw armErrors.locationRequired();
         const location = normalizeLocation(input.location);
         const existing = request.world.getResourceGroup(subscriptionId, name);
-        if (existing?.provisioningState === "Deleting") {
-          throw new ArmError(
-            409,
-            "ResourceGroupBeingDeleted",
-            `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`,
-          );
-        }
+        if (existing?.provisioningState === "Deleting")
+          throw armErrors.resourceGroupBeingDeleted(existing.name);
         if (existing && existing.location !== location)
           throw armErrors.invalidResourceGroupLocation(location, existing.location);
         const record: ResourceGroupRecord = {
@@ -156,21 +143,19 @@ export const resourceGroupsProvider: ArmProvider = {
           request.world.putResourceGroup({ ...existing, provisioningState: "Deleting" });
           await request.world.commit();
         }
-        const operation = await request.operations.start({
-          subscriptionId,
-          location: existing.location,
-          realisticDurationMs: 4000,
-          run: async () => {
-            request.world.deleteResourceGroup(subscriptionId, existing.name);
-            await request.world.commit();
-            return undefined;
+        return request.operations.startAccepted(
+          {
+            subscriptionId,
+            location: existing.location,
+            realisticDurationMs: 4000,
+            run: async () => {
+              request.world.deleteResourceGroup(subscriptionId, existing.name);
+              await request.world.commit();
+              return undefined;
+            },
           },
-        });
-        return request.operations.acceptedReply(operation, {
-          baseUrl: request.baseUrl,
-          apiVersion: request.apiVersion,
-          status: 202,
-        });
+          request,
+        );
       },
     },
     {

@@ -21,6 +21,13 @@ import {
   resourceNotFound,
 } from "./resource-envelope.ts";
 import { resolveIdentity } from "./resource-identities.ts";
+import {
+  existingResource,
+  hasRoleInSubscription,
+  replyToDelete,
+  replyWithSaved,
+  routeAddress,
+} from "./resource-requests.ts";
 
 export const STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts";
 const ACCOUNT_PATH =
@@ -202,27 +209,11 @@ export function validateStorageAccount(
     : armErrors.storageAccountAlreadyTaken(name);
 }
 
-function addressOf(request: ArmRequest): ResourceAddress {
-  const group = request.world.getResourceGroup(
-    request.params.subscriptionId ?? "",
-    request.params.resourceGroupName ?? "",
-  );
-  return {
-    subscriptionId: request.params.subscriptionId ?? "",
-    resourceGroup: group?.name ?? request.params.resourceGroupName ?? "",
-    namespace: "Microsoft.Storage",
-    types: ["storageAccounts"],
-    names: [request.params.accountName ?? ""],
-  };
-}
+const addressOf = (request: ArmRequest): ResourceAddress =>
+  routeAddress(request, "Microsoft.Storage", ["storageAccounts"], [request.params.accountName ?? ""]);
 
-function existingAccount(request: ArmRequest): ArmResourceRecord {
-  existingGroup(request);
-  const address = addressOf(request);
-  const account = request.world.getResource(resourceIdOf(address));
-  if (!account) throw resourceNotFound(address);
-  return account;
-}
+const existingAccount = (request: ArmRequest): ArmResourceRecord =>
+  existingResource(request, addressOf(request));
 
 async function createOrUpdate(request: ArmRequest): Promise<Reply> {
   request.authorize(`${STORAGE_ACCOUNT_TYPE}/write`, requestScope(request));
@@ -269,35 +260,29 @@ async function createOrUpdate(request: ArmRequest): Promise<Reply> {
   };
 
   // An update of an existing account answers at once; a new account is created asynchronously (202 + Location).
-  if (existing) {
-    request.world.putResource(record);
-    await request.world.commit();
-    return { status: 200, body: resourceBody(record) };
-  }
+  if (existing) return replyWithSaved(request, record, 200);
   request.world.putResource({
     ...record,
     properties: { ...record.properties, provisioningState: "Creating" },
   });
   await request.world.commit();
-  const operation = await request.operations.start({
-    subscriptionId: group.subscriptionId,
-    providerNamespace: "Microsoft.Storage",
-    location,
-    realisticDurationMs: 3000,
-    run: async () => {
-      // The group (and the account with it) may have been deleted while the account was being created.
-      if (!request.world.getResource(id))
-        return { error: resourceNotFound(address).toDetail(), errorStatus: 404 };
-      request.world.putResource(record);
-      await request.world.commit();
-      return { result: resourceBody(record) };
+  return request.operations.startAccepted(
+    {
+      subscriptionId: group.subscriptionId,
+      providerNamespace: "Microsoft.Storage",
+      location,
+      realisticDurationMs: 3000,
+      run: async () => {
+        // The group (and the account with it) may have been deleted while the account was being created.
+        if (!request.world.getResource(id))
+          return { error: resourceNotFound(address).toDetail(), errorStatus: 404 };
+        request.world.putResource(record);
+        await request.world.commit();
+        return { result: resourceBody(record) };
+      },
     },
-  });
-  return request.operations.acceptedReply(operation, {
-    baseUrl: request.baseUrl,
-    apiVersion: request.apiVersion,
-    status: 202,
-  });
+    request,
+  );
 }
 
 async function update(request: ArmRequest): Promise<Reply> {
@@ -332,23 +317,18 @@ async function update(request: ArmRequest): Promise<Reply> {
     ),
     changedTime: new Date().toISOString(),
   };
-  request.world.putResource(record);
-  await request.world.commit();
-  return { status: 200, body: resourceBody(record) };
+  return replyWithSaved(request, record, 200);
 }
 
-async function remove(request: ArmRequest): Promise<Reply> {
+function remove(request: ArmRequest): Promise<Reply> {
   request.authorize(`${STORAGE_ACCOUNT_TYPE}/delete`, requestScope(request));
-  existingGroup(request);
   const id = resourceIdOf(addressOf(request));
-  if (!request.world.getResource(id)) return { status: 204 };
-  request.world.deleteResource(id);
-  delete keysNamespace(request.world).accounts[id.toLowerCase()];
-  await request.world.commit();
-  return { status: 200 };
+  return replyToDelete(request, id, () => {
+    delete keysNamespace(request.world).accounts[id.toLowerCase()];
+  });
 }
 
-function listBody(request: ArmRequest, accounts: ArmResourceRecord[]): Reply {
+function listReply(request: ArmRequest, accounts: ArmResourceRecord[]): Reply {
   const value = accounts
     .filter((account) => request.can(`${STORAGE_ACCOUNT_TYPE}/read`, account.id))
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -413,7 +393,7 @@ export const storageAccountsProvider: ArmProvider = {
       handler: (request) => {
         request.authorize(`${STORAGE_ACCOUNT_TYPE}/read`, requestScope(request));
         const group = existingGroup(request);
-        return listBody(
+        return listReply(
           request,
           request.world.listResources({
             subscriptionId: group.subscriptionId,
@@ -428,9 +408,12 @@ export const storageAccountsProvider: ArmProvider = {
       path: "/subscriptions/:subscriptionId/providers/Microsoft.Storage/storageAccounts",
       handler: (request) => {
         const subscriptionId = request.params.subscriptionId ?? "";
-        if (!request.rbac.hasAnyAssignmentWithin(request.caller.objectId, `/subscriptions/${subscriptionId}`))
+        if (!hasRoleInSubscription(request, subscriptionId))
           request.authorize(`${STORAGE_ACCOUNT_TYPE}/read`, requestScope(request));
-        return listBody(request, request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }));
+        return listReply(
+          request,
+          request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }),
+        );
       },
     },
     {

@@ -5,6 +5,7 @@ import { armErrors } from "../errors/arm.ts";
 import type { Scenario } from "../state/scenario-schema.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
+import { hasRoleInSubscription } from "./resource-requests.ts";
 
 type SubscriptionEntry = Scenario["subscriptions"][number];
 
@@ -27,9 +28,7 @@ function subscriptionBody(subscription: SubscriptionEntry, tenantId: string): Re
 }
 
 function visibleSubscriptions(request: ArmRequest): SubscriptionEntry[] {
-  return request.world.scenario.subscriptions.filter((s) =>
-    request.rbac.hasAnyAssignmentWithin(request.caller.objectId, `/subscriptions/${s.id}`),
-  );
+  return request.world.scenario.subscriptions.filter((s) => hasRoleInSubscription(request, s.id));
 }
 
 /** A subscription the caller cannot see looks exactly like one that does not exist. */

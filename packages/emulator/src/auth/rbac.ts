@@ -24,7 +24,7 @@ export function scopeIsWithin(scope: string, ancestor: string): boolean {
 }
 
 /** Azure's permission patterns: `*` matches any run of characters, comparison is case-insensitive. */
-export function permissionMatches(pattern: string, operation: string): boolean {
+function permissionMatches(pattern: string, operation: string): boolean {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
   return new RegExp(`^${escaped}$`, "i").test(operation);
 }
@@ -46,7 +46,7 @@ export class RbacEvaluator {
   }
 
   /** Assignments of this principal that apply at `scope` (made at the scope or an ancestor). */
-  assignmentsFor(principalId: string, scope: string): RoleAssignmentRecord[] {
+  #assignmentsFor(principalId: string, scope: string): RoleAssignmentRecord[] {
     const id = principalId.toLowerCase();
     return this.#assignments().filter(
       (a) => a.principalId.toLowerCase() === id && scopeIsWithin(scope, a.scope),
@@ -72,7 +72,7 @@ export class RbacEvaluator {
   }
 
   #grants(principalId: string, operation: string, scope: string, kind: "action" | "dataAction"): boolean {
-    return this.assignmentsFor(principalId, scope).some((assignment) => {
+    return this.#assignmentsFor(principalId, scope).some((assignment) => {
       const role = findBuiltInRole(assignment.roleDefinitionId);
       return role !== undefined && roleGrants(role, operation, kind);
     });

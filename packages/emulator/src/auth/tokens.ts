@@ -14,7 +14,15 @@ import { CompactSign, compactVerify, decodeProtectedHeader, importPKCS8 } from "
 import { writeFileAtomically } from "../state/atomic-file.ts";
 import type { ManagedIdentity } from "../state/world-state.ts";
 
-export const SIGNING_KEY_FILE = "token-signing-key.pem";
+const SIGNING_KEY_FILE = "token-signing-key.pem";
+
+/** Entra-protected services (ARM, Key Vault) accept tokens up to 5 minutes before `nbf`, for clock skew. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when the header is missing or has another form. */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+}
 
 /** The claims of a managed identity token (as in a real one, decoded: aud, iss, tid, oid, sub, appid, idtyp, xms_mirid...). */
 export interface AccessTokenClaims {

@@ -1,6 +1,7 @@
 // Azure Resource Manager's error bodies `{"error":{"code","message"}}`: every ARM error the emulator sends is built here.
 // Codes and wording follow ARM's common error response (azure-rest-api-specs: specification/common-types/resource-management/v5/types.json)
 // and the messages ARM really returns, as quoted in Azure SDK and tooling issues (cited per factory).
+import type { Reply } from "../http/reply.ts";
 
 export interface ArmErrorDetail {
   code: string;
@@ -56,6 +57,10 @@ export class ArmError extends Error {
   toBody(): { error: ArmErrorDetail } {
     return { error: this.toDetail() };
   }
+
+  toReply(): Reply {
+    return { status: this.status, headers: this.headers, body: this.toBody() };
+  }
 }
 
 /** The WWW-Authenticate challenge ARM sends with a 401 (RFC 6750 `invalid_token`). */
@@ -67,7 +72,7 @@ function bearerChallenge(description: string): Record<string, string> {
 }
 
 /** ARM's own rendering of a UTC time in messages, e.g. '5/14/2023 3:04:05 PM'. */
-export function armMessageTime(date: Date): string {
+function armMessageTime(date: Date): string {
   const hours = date.getUTCHours();
   const h12 = hours % 12 === 0 ? 12 : hours % 12;
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -152,6 +157,14 @@ export const armErrors = {
   },
   resourceGroupNotFound(name: string): ArmError {
     return new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
+  },
+  /** A write into (or a re-creation of) a group whose deletion is still running. */
+  resourceGroupBeingDeleted(name: string): ArmError {
+    return new ArmError(
+      409,
+      "ResourceGroupBeingDeleted",
+      `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`,
+    );
   },
   resourceNotFound(type: string, name: string, resourceGroup: string): ArmError {
     return new ArmError(

@@ -132,6 +132,10 @@ export const imdsErrors = {
   methodNotAllowed(): ImdsError {
     return new ImdsError(405, { error: "Method not allowed" }, { allow: "GET" });
   },
+  /** Docs, "Query parameters": requests with duplicate query parameter names are rejected. */
+  duplicateQueryParameters(): ImdsError {
+    return new ImdsError(400, { error: "Bad request. Duplicate query parameter names are not allowed" });
+  },
   leafNeedsTextFormat(): ImdsError {
     return new ImdsError(400, {
       error: "Bad request. Query parameter format=json is not supported for leaf nodes; use format=text",

@@ -2,6 +2,7 @@
 // every Key Vault error the emulator sends is built here. Wording is Key Vault's own, as quoted from real responses
 // in Azure SDK test recordings and issue reports (cited per factory); the few whose real wording could not be found
 // say so in their comment and in the emulator README's fidelity table.
+import type { Reply } from "../http/reply.ts";
 
 export const KEY_VAULT_RESOURCE = "https://vault.azure.net";
 
@@ -16,7 +17,7 @@ export const KEY_VAULT_APPLICATION_ID = "cfa8b339-82a2-471a-a3c9-0fc0be7a4093";
  * (azure-sdk-for-js recordings) and `https://login.microsoftonline.com/{tid}` since (Azure/azure-sdk-for-js#31094,
  * 2024); the SDK only takes the tenant from it.
  */
-export const KEY_VAULT_CHALLENGE_AUTHORITY = "https://login.microsoftonline.com";
+const KEY_VAULT_CHALLENGE_AUTHORITY = "https://login.microsoftonline.com";
 
 export interface KeyVaultErrorBody {
   error: { code: string; message: string; innererror?: { code: string } };
@@ -52,10 +53,14 @@ export class KeyVaultError extends Error {
       },
     };
   }
+
+  toReply(): Reply {
+    return { status: this.status, headers: this.headers, body: this.toBody() };
+  }
 }
 
 /** The header every Key Vault 401 carries; the SDK reads the tenant and the resource (scope) from it. */
-export function keyVaultChallenge(tenantId: string): Record<string, string> {
+function keyVaultChallenge(tenantId: string): Record<string, string> {
   return {
     "www-authenticate": `Bearer authorization="${KEY_VAULT_CHALLENGE_AUTHORITY}/${tenantId}", resource="${KEY_VAULT_RESOURCE}"`,
   };

@@ -37,6 +37,27 @@ export const proxyErrors = {
       },
     };
   },
+  /** The emulator's CA could not sign a certificate for an emulated host. */
+  certificateFailed(host: string, reason: string): ProxyRefusal {
+    return {
+      status: 502,
+      statusText: "Bad Gateway",
+      body: {
+        error: {
+          code: "CertificateError",
+          message: `msi-emulator could not issue a certificate for ${host}: ${reason}`,
+        },
+      },
+    };
+  },
+  /** Node answers a request it cannot parse with a bare 400; this one says why, as JSON. */
+  malformedRequest(): ProxyRefusal {
+    return {
+      status: 400,
+      statusText: "Bad Request",
+      body: { error: { code: "BadRequest", message: "The request could not be parsed as HTTP/1.1." } },
+    };
+  },
   badConnectTarget(target: string): ProxyRefusal {
     return {
       status: 400,

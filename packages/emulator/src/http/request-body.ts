@@ -11,7 +11,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** ARM refuses request bodies over 4 MB; Key Vault's limit is lower but 4 MB covers every emulated service. */
-export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export async function readRequestBody(
   request: IncomingMessage,

@@ -6,7 +6,7 @@ import { IMDS_API_VERSIONS, ImdsError, imdsErrors } from "../errors/imds.ts";
 import type { FaultController } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
 import type { LoggedPrincipal } from "../log/request-log.ts";
-import type { EmulatedService, HandledRequest, ServiceExchange } from "../services.ts";
+import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
 import { filteredInstanceMetadata } from "./instance-metadata.ts";
 import { issueTokenResponse } from "./token-endpoint.ts";
@@ -76,9 +76,7 @@ export function createImdsService(options: ImdsServiceOptions): EmulatedService 
     name: "imds",
     servesHost: (hostname, scheme) => scheme === "http" && hostname === IMDS_HOST,
     async handle(exchange: ServiceExchange): Promise<HandledRequest> {
-      const url = new URL(
-        `http://${IMDS_HOST}${exchange.target.startsWith("/") ? "" : "/"}${exchange.target}`,
-      );
+      const url = requestUrl(exchange);
       const method = exchange.request.method ?? "GET";
       let outcome: ImdsOutcome;
       try {
@@ -158,7 +156,7 @@ function checkMetadataHeader(request: ImdsRequest, identityShape: boolean): void
 function checkDuplicateParameters(request: ImdsRequest): void {
   const names = [...request.query.keys()];
   if (new Set(names).size !== names.length) {
-    throw new ImdsError(400, { error: "Bad request. Duplicate query parameter names are not allowed" });
+    throw imdsErrors.duplicateQueryParameters();
   }
 }
 

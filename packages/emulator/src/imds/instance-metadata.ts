@@ -6,7 +6,7 @@ import { imdsErrors } from "../errors/imds.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 
-export function instanceMetadata(world: WorldState): Record<string, unknown> {
+function instanceMetadata(world: WorldState): Record<string, unknown> {
   const vm = world.currentVm;
   const tagsList = Object.entries(vm.tags).map(([name, value]) => ({ name, value }));
   const isLinux = vm.osType === "Linux";

@@ -6,6 +6,7 @@ import type { DeletedSecretRecord } from "./secret-store.ts";
 import {
   attributesOf,
   deletedSecretBundle,
+  deletionOf,
   latestVersion,
   SECRET_PERMISSIONS,
   secretBundle,
@@ -35,10 +36,9 @@ export const deletedSecretRoutes: KeyVaultRoute[] = [
         body: {
           value: page.value.map((deleted) => {
             const latest = latestVersion(deleted);
+            // A DeletedSecretItem: no version in its ID.
             return {
-              recoveryId: `${vault.url}/deletedsecrets/${deleted.name}`,
-              deletedDate: deleted.deletedDate,
-              scheduledPurgeDate: deleted.scheduledPurgeDate,
+              ...deletionOf(vault, deleted),
               id: secretId(vault, deleted.name),
               attributes: attributesOf(latest, vault),
               ...(latest.contentType !== undefined ? { contentType: latest.contentType } : {}),

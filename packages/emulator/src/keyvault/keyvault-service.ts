@@ -2,32 +2,31 @@
 // challenge, token checks, api-version, routing to the secrets and deleted-secrets resources, RBAC or access-policy
 // authorization, and Key Vault's response headers. Secret values never reach the request log (bodies are not logged).
 import { randomUUID } from "node:crypto";
-import FindMyWay from "find-my-way";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import { KeyVaultError, keyVaultErrors } from "../errors/keyvault.ts";
 import { proxyErrors } from "../errors/proxy.ts";
-import { type Reply, sendReply } from "../http/reply.ts";
-import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
-import type { LoggedPrincipal } from "../log/request-log.ts";
-import type { EmulatedService, HandledRequest, ServiceExchange } from "../services.ts";
+import { sendReply } from "../http/reply.ts";
+import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
+import { createRestRouter } from "../http/rest-router.ts";
+import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
 import { deletedSecretRoutes } from "./deleted-secrets.ts";
 import { secretsOf } from "./secret-store.ts";
 import { secretRoutes } from "./secrets.ts";
 import { authenticateVaultCaller } from "./vault-authentication.ts";
 import { authorizeVaultOperation } from "./vault-authorization.ts";
-import { type KeyVaultMethod, type KeyVaultRoute, SECRET_NAME } from "./vault-request.ts";
+import { type KeyVaultMethod, SECRET_NAME } from "./vault-request.ts";
 import { findVault, listVaults, type VaultProfile } from "./vaults.ts";
 
 /** The api-version @azure/keyvault-secrets 4.12 sends by default. */
-export const LATEST_KEY_VAULT_API_VERSION = "2026-04-01";
+const LATEST_KEY_VAULT_API_VERSION = "2026-04-01";
 
 /**
  * Every data-plane api-version of Key Vault secrets (azure-rest-api-specs specification/keyvault/data-plane, and the
  * SDKs' serviceVersion lists): what current and older SDKs, the Python client (7.3) and the Azure CLI send.
  */
-export const KEY_VAULT_API_VERSIONS: readonly string[] = [
+const KEY_VAULT_API_VERSIONS: readonly string[] = [
   "2015-06-01",
   "2016-10-01",
   "7.0",
@@ -77,14 +76,7 @@ export interface KeyVaultServiceOptions {
 
 export function createKeyVaultService(options: KeyVaultServiceOptions): EmulatedService {
   const { world } = options;
-  const router = FindMyWay({
-    caseSensitive: false,
-    ignoreDuplicateSlashes: true,
-    ignoreTrailingSlash: true,
-    maxParamLength: 500,
-  });
-  for (const route of [...secretRoutes, ...deletedSecretRoutes])
-    router.on(route.method, route.path, () => route);
+  const router = createRestRouter([...secretRoutes, ...deletedSecretRoutes], METHODS);
 
   // Tie the scenario's seeded secrets to the vaults that exist now, so a vault deleted and created again later
   // (through ARM) starts empty instead of finding them.
@@ -104,95 +96,63 @@ export function createKeyVaultService(options: KeyVaultServiceOptions): Emulated
       const method = (exchange.request.method ?? "GET").toUpperCase();
       const requestId = randomUUID();
       const clientRequestId = headerValue(exchange.request.headers["x-ms-client-request-id"]);
-      let principal: LoggedPrincipal | undefined;
-      let reply: Reply;
-      let closeAfter = false;
-      try {
-        let rawBody: Buffer;
-        try {
-          rawBody = await readRequestBody(exchange.request);
-        } catch (error) {
-          if (!(error instanceof BodyTooLargeError)) throw error;
-          closeAfter = true;
-          throw keyVaultErrors.requestTooLarge(error.limitBytes);
-        }
-        const caller = await authenticateVaultCaller(
-          exchange.request.headers.authorization,
-          vault,
-          options.tokens,
-        );
-        const identity = world.identityByPrincipalId(caller.objectId);
-        principal = {
-          objectId: caller.objectId,
-          clientId: caller.clientId,
-          ...(identity ? { identity: identity.name } : {}),
-        };
-
-        // Concatenated, not resolved: a target starting with "//" must stay a path (Key Vault accepts "//secrets").
-        const url = new URL(
-          `https://${exchange.host}${exchange.target.startsWith("/") ? "" : "/"}${exchange.target}`,
-        );
-        // URLSearchParams decodes names, so `api%2Dversion` (what the current SDK sends) is `api-version`.
-        const apiVersion = url.searchParams.get("api-version");
-        if (apiVersion === null || apiVersion === "")
-          throw keyVaultErrors.missingApiVersion(LATEST_KEY_VAULT_API_VERSION);
-        if (!KEY_VAULT_API_VERSIONS.includes(apiVersion.toLowerCase()))
-          throw keyVaultErrors.unsupportedApiVersion(apiVersion, LATEST_KEY_VAULT_API_VERSION);
-
-        const match = router.find(method as KeyVaultMethod, url.pathname);
-        if (!match) {
-          const allowed = METHODS.some((m) => router.find(m, url.pathname));
-          throw allowed
-            ? keyVaultErrors.methodNotAllowed(method)
-            : keyVaultErrors.noSuchOperation(method, url.pathname);
-        }
-        const route = (match.handler as () => KeyVaultRoute)();
-        const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, v ?? ""]));
-        const secretName = params.secretName;
-        if (secretName !== undefined && !SECRET_NAME.test(secretName))
-          throw keyVaultErrors.invalidName(secretName);
-
-        authorizeVaultOperation({
-          caller,
-          vault,
-          permission: route.permission,
-          secretName,
-          rbac: options.rbac,
-        });
-
-        const { secrets, changed } = secretsOf(world, vault);
-        if (changed) await world.commit();
-        reply = await route.handler({
-          method: method as KeyVaultMethod,
-          params,
-          query: url.searchParams,
-          apiVersion,
-          headers: exchange.request.headers,
-          body: parseJsonBody(rawBody),
-          vault,
-          secrets,
-          nextLinkBase: `https://${exchange.host}:443`,
-          path: url.pathname,
-          commit: () => world.commit(),
-        });
-      } catch (error) {
-        if (!(error instanceof KeyVaultError)) throw error;
-        reply = { status: error.status, headers: error.headers, body: error.toBody() };
-      }
-
-      const headers = {
-        ...keyVaultHeaders(vault, requestId, clientRequestId),
-        ...reply.headers,
-        ...(closeAfter ? { connection: "close" } : {}),
-      };
-      sendReply(exchange.response, { ...reply, headers }, method);
-      const code = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
-      return {
-        status: reply.status,
+      return serveThroughFrontDoor(exchange, {
+        world,
         requestId,
-        ...(principal ? { principal } : {}),
-        ...(code ? { error: code } : {}),
-      };
+        headers: keyVaultHeaders(vault, requestId, clientRequestId),
+        errorType: KeyVaultError,
+        requestTooLarge: keyVaultErrors.requestTooLarge,
+        async serve({ readBody, identify }) {
+          const rawBody = await readBody();
+          const caller = await authenticateVaultCaller(
+            exchange.request.headers.authorization,
+            vault,
+            options.tokens,
+          );
+          identify(caller);
+
+          // Key Vault accepts "//secrets" as "/secrets" (see requestUrl).
+          const url = requestUrl(exchange);
+          // URLSearchParams decodes names, so `api%2Dversion` (what the current SDK sends) is `api-version`.
+          const apiVersion = url.searchParams.get("api-version");
+          if (apiVersion === null || apiVersion === "")
+            throw keyVaultErrors.missingApiVersion(LATEST_KEY_VAULT_API_VERSION);
+          if (!KEY_VAULT_API_VERSIONS.includes(apiVersion.toLowerCase()))
+            throw keyVaultErrors.unsupportedApiVersion(apiVersion, LATEST_KEY_VAULT_API_VERSION);
+
+          const match = router.find(method, url.pathname);
+          if (match.kind === "method-not-allowed") throw keyVaultErrors.methodNotAllowed(method);
+          if (match.kind === "not-found") throw keyVaultErrors.noSuchOperation(method, url.pathname);
+          const { route, params } = match;
+          const secretName = params.secretName;
+          if (secretName !== undefined && !SECRET_NAME.test(secretName))
+            throw keyVaultErrors.invalidName(secretName);
+
+          authorizeVaultOperation({
+            caller,
+            vault,
+            permission: route.permission,
+            secretName,
+            rbac: options.rbac,
+          });
+
+          const { secrets, changed } = secretsOf(world, vault);
+          if (changed) await world.commit();
+          return route.handler({
+            method: method as KeyVaultMethod,
+            params,
+            query: url.searchParams,
+            apiVersion,
+            headers: exchange.request.headers,
+            body: parseJsonBody(rawBody),
+            vault,
+            secrets,
+            nextLinkBase: `https://${exchange.host}:443`,
+            path: url.pathname,
+            commit: () => world.commit(),
+          });
+        },
+      });
     },
   };
 }
@@ -206,8 +166,4 @@ function parseJsonBody(raw: Buffer): unknown {
     // The parser's message would quote the body, and with it perhaps a secret value.
     throw keyVaultErrors.badParameter("The request body is not valid JSON.");
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { SeededVaultSecrets, WorldState } from "../state/world-state.ts";
 import type { VaultProfile } from "./vaults.ts";
 
-export const KEY_VAULT_NAMESPACE = "keyvault";
+const KEY_VAULT_NAMESPACE = "keyvault";
 
 export interface SecretVersionRecord {
   /** 32 lowercase hex characters, as Key Vault's versions are. */
@@ -67,9 +67,16 @@ export interface UpdateSecretInput {
   attributes?: SecretAttributesInput;
 }
 
-export const nowInSeconds = () => Math.floor(Date.now() / 1000);
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
 const keyOf = (name: string) => name.toLowerCase();
+
+/** The records sorted by their (lowercase) key, compared by code unit as the `$skiptoken` markers are. */
+function byKey<T>(records: Record<string, T>): T[] {
+  return Object.entries(records)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, record]) => record);
+}
 
 /** The secrets of one vault. Mutations change the world's namespace; the caller commits the world afterwards. */
 export class VaultSecrets {
@@ -91,15 +98,12 @@ export class VaultSecrets {
 
   /** Active secrets sorted by name (case-insensitive), the order the list pages follow. */
   list(): SecretRecord[] {
-    return Object.entries(this.#state.active)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, secret]) => secret);
+    return byKey(this.#state.active);
   }
 
+  /** Deleted secrets, in the same order. */
   listDeleted(): DeletedSecretRecord[] {
-    return Object.entries(this.#state.deleted)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, secret]) => secret);
+    return byKey(this.#state.deleted);
   }
 
   /** Adds a new version (creating the secret on first set) and returns it. */

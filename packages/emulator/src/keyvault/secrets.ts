@@ -23,7 +23,7 @@ export const SECRET_PERMISSIONS = {
 } as const satisfies Record<string, KeyVaultRoute["permission"]>;
 
 /** Key Vault's DeletionRecoveryLevel for a vault's settings ("Customized…" when retention is under 90 days). */
-export function recoveryLevelOf(vault: VaultProfile): string {
+function recoveryLevelOf(vault: VaultProfile): string {
   if (!vault.softDelete) return "Purgeable";
   const level = vault.retentionDays < 90 ? "CustomizedRecoverable" : "Recoverable";
   return vault.purgeProtection ? level : `${level}+Purgeable`;
@@ -62,6 +62,15 @@ export function secretBundle(
   };
 }
 
+/** Where a deleted secret can be recovered from, and when it was deleted and will be purged. */
+export function deletionOf(vault: VaultProfile, deleted: DeletedSecretRecord): Record<string, unknown> {
+  return {
+    recoveryId: `${vault.url}/deletedsecrets/${deleted.name}`,
+    deletedDate: deleted.deletedDate,
+    scheduledPurgeDate: deleted.scheduledPurgeDate,
+  };
+}
+
 /** A DeletedSecretBundle: the latest version's properties plus where and until when it can be recovered. */
 export function deletedSecretBundle(
   vault: VaultProfile,
@@ -69,13 +78,7 @@ export function deletedSecretBundle(
 ): Record<string, unknown> {
   const latest = latestVersion(deleted);
   return {
-    ...(vault.softDelete
-      ? {
-          recoveryId: `${vault.url}/deletedsecrets/${deleted.name}`,
-          deletedDate: deleted.deletedDate,
-          scheduledPurgeDate: deleted.scheduledPurgeDate,
-        }
-      : {}),
+    ...(vault.softDelete ? deletionOf(vault, deleted) : {}),
     ...(latest.contentType !== undefined ? { contentType: latest.contentType } : {}),
     id: secretId(vault, deleted.name, latest.version),
     attributes: attributesOf(latest, vault),

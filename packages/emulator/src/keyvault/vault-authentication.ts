@@ -1,6 +1,11 @@
 // Who is calling a vault: the bearer token checked as Key Vault checks it (present, signed by a known key, for
 // https://vault.azure.net, in time, issued by the vault's tenant), each failure a 401 with Key Vault's challenge.
-import type { AccessTokenClaims, TokenService } from "../auth/tokens.ts";
+import {
+  type AccessTokenClaims,
+  bearerTokenOf,
+  CLOCK_SKEW_SECONDS,
+  type TokenService,
+} from "../auth/tokens.ts";
 import {
   type CallerDescription,
   KEY_VAULT_APPLICATION_ID,
@@ -8,9 +13,6 @@ import {
   keyVaultErrors,
 } from "../errors/keyvault.ts";
 import type { VaultProfile } from "./vaults.ts";
-
-/** Entra-protected services accept tokens up to 5 minutes before `nbf` for clock skew. */
-const CLOCK_SKEW_SECONDS = 300;
 
 /** Audiences Key Vault accepts. `https://vault.azure.net/` (with the slash) is refused (Azure/go-autorest#525). */
 const ACCEPTED_AUDIENCES = new Set([KEY_VAULT_RESOURCE, KEY_VAULT_APPLICATION_ID]);
@@ -29,7 +31,7 @@ export async function authenticateVaultCaller(
   vault: VaultProfile,
   tokens: TokenService,
 ): Promise<VaultCaller> {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  const bearer = bearerTokenOf(authorization);
   // Without a usable Bearer token Key Vault answers its challenge; the SDK's first request always lands here.
   if (!bearer) throw keyVaultErrors.missingToken(vault.tenantId);
   const check = await tokens.check(bearer);

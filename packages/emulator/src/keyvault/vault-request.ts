@@ -58,7 +58,7 @@ export function parseVaultBody<T extends z.ZodType>(schema: T, body: unknown): z
 }
 
 /** Key Vault lists at most 25 items per page (`maxresults` 1-25, the REST reference's limits). */
-export const MAX_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 25;
 
 /**
  * One page of `items` (already in list order), `{ value, nextLink }` with nextLink null on the last page, as Key Vault

@@ -3,7 +3,7 @@
 import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
 
 export const VAULT_RESOURCE_TYPE = "Microsoft.KeyVault/vaults";
-export const VAULT_DNS_SUFFIX = ".vault.azure.net";
+const VAULT_DNS_SUFFIX = ".vault.azure.net";
 
 export interface AccessPolicyEntry {
   tenantId: string;
@@ -31,8 +31,11 @@ export interface VaultProfile {
   purgeProtection: boolean;
 }
 
+/** `https://{name}.vault.azure.net`: where the data plane serves a vault (ARM's `vaultUri` adds a trailing slash). */
+export const vaultUrl = (name: string): string => `https://${name.toLowerCase()}${VAULT_DNS_SUFFIX}`;
+
 /** The vault name a host names, when the host is `{name}.vault.azure.net` (case-insensitive). */
-export function vaultNameOfHost(hostname: string): string | undefined {
+function vaultNameOfHost(hostname: string): string | undefined {
   const host = hostname.toLowerCase().replace(/\.$/, "");
   if (!host.endsWith(VAULT_DNS_SUFFIX)) return undefined;
   const name = host.slice(0, -VAULT_DNS_SUFFIX.length);
@@ -60,7 +63,7 @@ function profileOf(record: ArmResourceRecord, defaultTenantId: string): VaultPro
   const retention = Number(properties.softDeleteRetentionInDays);
   return {
     name: record.name,
-    url: `https://${record.name.toLowerCase()}${VAULT_DNS_SUFFIX}`,
+    url: vaultUrl(record.name),
     resourceId: record.id,
     location: record.location ?? "",
     tenantId: text(properties.tenantId, defaultTenantId),

@@ -28,7 +28,7 @@ const SENSITIVE_QUERY_KEYS =
   /^(sig|signature|code|token|access_token|refresh_token|client_secret|secret|password|key|sv|se|skoid|sktid)$/i;
 
 /** Removes values that must never be logged: query parameters that carry credentials. */
-export function redactPath(pathAndQuery: string): string {
+function redactPath(pathAndQuery: string): string {
   const queryAt = pathAndQuery.indexOf("?");
   if (queryAt < 0) return pathAndQuery;
   const pathPart = pathAndQuery.slice(0, queryAt);
@@ -42,13 +42,6 @@ export function redactPath(pathAndQuery: string): string {
       return SENSITIVE_QUERY_KEYS.test(name) ? `${pair.slice(0, eq)}=REDACTED` : pair;
     });
   return `${pathPart}?${parts.join("&")}`;
-}
-
-/** Replaces anything that looks like a bearer token or JWT in free text (used for error messages). */
-export function redactText(text: string): string {
-  return text
-    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer REDACTED")
-    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "REDACTED.JWT");
 }
 
 function safeDecode(value: string): string {

@@ -40,7 +40,7 @@ export class VirtualMachineNotFoundError extends Error {
   }
 }
 
-export function scenarioVmResourceId(scenario: Scenario): string {
+function scenarioVmResourceId(scenario: Scenario): string {
   const vm = scenario.vm;
   return `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/${VIRTUAL_MACHINE_TYPE}/${vm.name}`;
 }

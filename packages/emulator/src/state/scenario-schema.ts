@@ -106,7 +106,7 @@ const resourceGroupSchema = z
   })
   .strict();
 
-/** Any ARM resource, stored and returned generically (part 2 models some types in detail). */
+/** Any ARM resource, stored as given (a storage account or vault listed here is served by its typed provider). */
 const resourceSchema = z
   .object({
     id: z
@@ -223,7 +223,7 @@ const baseScenarioSchema = z
   })
   .strict();
 
-export const scenarioSchema = baseScenarioSchema.superRefine((scenario, ctx) => {
+const scenarioSchema = baseScenarioSchema.superRefine((scenario, ctx) => {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: "custom", path, message });
   const subscriptionIds = new Set(scenario.subscriptions.map((s) => s.id.toLowerCase()));

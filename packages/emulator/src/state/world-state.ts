@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
+import { VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
 import {
   type CurrentVm,
   resourceVm,
@@ -49,7 +50,7 @@ export interface ArmResourceRecord {
   properties: Record<string, unknown>;
   createdTime: string;
   changedTime: string;
-  /** Anything else a provider wants stored with the resource (e.g. storage account keys). */
+  /** What a provider keeps with the resource beyond its body (a deployment's template and operations, a vault's DNS wait). */
   extra?: Record<string, unknown>;
 }
 
@@ -78,7 +79,7 @@ export function normalizeLocation(location: string): string {
 }
 
 /** A stable GUID from text, so scenario role assignments keep the same name across restarts. */
-export function deterministicGuid(text: string): string {
+function stableGuidOf(text: string): string {
   const hex = createHash("sha256").update(text).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -129,7 +130,7 @@ export class WorldState {
       const principalId = world.resolvePrincipal(a.principal) ?? a.principal;
       const role = findBuiltInRole(a.role);
       return {
-        name: a.id ?? deterministicGuid(`${a.scope}|${principalId}|${role?.id}`.toLowerCase()),
+        name: a.id ?? stableGuidOf(`${a.scope}|${principalId}|${role?.id}`.toLowerCase()),
         principalId,
         principalType: "ServicePrincipal",
         roleDefinitionId: role?.id ?? a.role,
@@ -426,7 +427,7 @@ function seededResources(
         : (identities.find((i) => i.kind === "user" && i.name.toLowerCase() === principal.toLowerCase())
             ?.principalId ?? principal);
     records.push({
-      ...base(subscriptionId, v.resourceGroup, "Microsoft.KeyVault/vaults", v.name),
+      ...base(subscriptionId, v.resourceGroup, VAULT_RESOURCE_TYPE, v.name),
       location: normalizeLocation(v.location ?? vm.location),
       tags: {},
       properties: {
@@ -440,7 +441,7 @@ function seededResources(
         enableRbacAuthorization: v.enableRbacAuthorization,
         enableSoftDelete: true,
         softDeleteRetentionInDays: v.softDeleteRetentionInDays,
-        vaultUri: `https://${v.name.toLowerCase()}.vault.azure.net/`,
+        vaultUri: `${vaultUrl(v.name)}/`,
         provisioningState: "Succeeded",
         publicNetworkAccess: "Enabled",
       },

@@ -1,10 +1,11 @@
 // The emulator's own certificate authority: created once in the state folder, then used to sign a leaf certificate per intercepted host.
 import "reflect-metadata"; // @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs this polyfill first.
 import { webcrypto } from "node:crypto";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import * as x509 from "@peculiar/x509";
 import { writeFileAtomically } from "../state/atomic-file.ts";
+import { withDirectoryLock } from "../state/directory-lock.ts";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -17,8 +18,8 @@ const RSA_SIGNING = {
   modulusLength: 2048,
 } as const;
 
-export const CA_CERT_FILE = "ca.pem";
-export const CA_KEY_FILE = "ca-key.pem";
+const CA_CERT_FILE = "ca.pem";
+const CA_KEY_FILE = "ca-key.pem";
 const CA_LOCK_DIR = "ca.lock";
 const CA_SUBJECT = "CN=msi-emulator local CA, O=msi-samples emulator (not trusted outside this machine)";
 
@@ -35,7 +36,7 @@ export async function loadOrCreateCertificateAuthority(home: string): Promise<Ce
   const certPath = path.join(home, CA_CERT_FILE);
   const keyPath = path.join(home, CA_KEY_FILE);
   if (!(await caFilesExist(certPath, keyPath))) {
-    await withCreationLock(path.join(home, CA_LOCK_DIR), async () => {
+    await withDirectoryLock(path.join(home, CA_LOCK_DIR), async () => {
       if (await caFilesExist(certPath, keyPath)) return;
       const created = await createCertificateAuthority();
       // Key first: a reader that sees the certificate always finds its key.
@@ -115,33 +116,6 @@ async function caFilesExist(certPath: string, keyPath: string): Promise<boolean>
     return true;
   } catch {
     return false;
-  }
-}
-
-/** mkdir is atomic, so it serves as a cross-process lock; a lock older than 30 s is taken to be stale. */
-async function withCreationLock(lockDir: string, create: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const age = await stat(lockDir).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > 30_000 || Date.now() > deadline) {
-        await rm(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    await create();
-  } finally {
-    await rm(lockDir, { recursive: true, force: true });
   }
 }
 

@@ -124,24 +124,12 @@ export async function startInterceptingProxy(options: {
         secure.emit("connection", tlsSocket);
       },
       (error: Error) =>
-        refuseConnect(clientSocket, target, {
-          status: 502,
-          statusText: "Bad Gateway",
-          body: {
-            error: {
-              code: "CertificateError",
-              message: `msi-emulator could not issue a certificate for ${host}: ${error.message}`,
-            },
-          },
-        }),
+        refuseConnect(clientSocket, target, proxyErrors.certificateFailed(host, error.message)),
     );
   });
 
   function refuseConnect(socket: Socket, target: string, refusal: ProxyRefusal): void {
-    const body = JSON.stringify(refusal.body);
-    socket.end(
-      `HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(rawRefusal(refusal));
     log.add({
       time: new Date().toISOString(),
       service: "proxy",
@@ -193,16 +181,16 @@ function hostOf(header: string | undefined): string | undefined {
     .toLowerCase();
 }
 
-/** Node answers a request it cannot parse with a bare 400; this one says why, as JSON. */
 function refuseMalformed(socket: Duplex): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify({
-    error: { code: "BadRequest", message: "The request could not be parsed as HTTP/1.1." },
-  });
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawRefusal(proxyErrors.malformedRequest()));
+}
+
+/** A refusal written straight to the socket (no HTTP server is answering there), after which it closes. */
+function rawRefusal(refusal: ProxyRefusal): string {
+  const body = JSON.stringify(refusal.body);
+  return `HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }

@@ -23,8 +23,9 @@ export const context: DeploymentContext = {
   mode: "Incremental",
 };
 
-export const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 
+/** A deployment template: `$schema`, `contentVersion` and the sections given. */
 export function template(sections: Record<string, unknown> = {}): Record<string, unknown> {
   return { $schema: SCHEMA, contentVersion: "1.0.0.0", resources: [], ...sections };
 }

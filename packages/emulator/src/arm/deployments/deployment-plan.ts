@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ArmError, type ArmErrorDetail, armErrors } from "../../errors/arm.ts";
+import { VAULT_RESOURCE_TYPE } from "../../keyvault/vaults.ts";
 import { normalizeLocation, type ResourceGroupRecord } from "../../state/world-state.ts";
 import { type ArmRequest, parseArmBody } from "../arm-request.ts";
-import { VAULT_TYPE, validateVault } from "../key-vaults.ts";
+import { validateVault } from "../key-vaults.ts";
 import { parseResourceId } from "../resource-envelope.ts";
 import { STORAGE_ACCOUNT_TYPE, validateStorageAccount } from "../storage-accounts.ts";
 import {
@@ -22,7 +23,7 @@ import {
   type TemplateObject,
 } from "./template-engine/index.ts";
 
-export const deploymentBodySchema = z.looseObject({
+const deploymentBodySchema = z.looseObject({
   location: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
   properties: z.looseObject({
@@ -70,7 +71,7 @@ const preflightRuntime: RuntimeCallbacks = {
 };
 
 /** A template error as ARM answers it: 400 with the engine's error body (JSON path inside the request). */
-export function templateErrorReply(error: TemplateError, linked: boolean): ArmError {
+function templateErrorReply(error: TemplateError, linked: boolean): ArmError {
   return ArmError.fromDetail(400, error.toErrorBody(linked ? "" : "properties.template") as ArmErrorDetail);
 }
 
@@ -152,7 +153,7 @@ function providerCheck(request: ArmRequest, plan: ResourcePlan, body: unknown): 
   const type = plan.type.toLowerCase();
   if (type === STORAGE_ACCOUNT_TYPE.toLowerCase())
     return validateStorageAccount(request.world, address, body);
-  if (type === VAULT_TYPE.toLowerCase()) return validateVault(request.world, address);
+  if (type === VAULT_RESOURCE_TYPE.toLowerCase()) return validateVault(request.world, address);
   return undefined;
 }
 

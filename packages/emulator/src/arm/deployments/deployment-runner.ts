@@ -9,7 +9,7 @@ import type { ArmResourceRecord } from "../../state/world-state.ts";
 import type { ArmRequest } from "../arm-request.ts";
 import { isListedResource } from "../generic-resources.ts";
 import type { OperationOutcome } from "../long-running-operations.ts";
-import { parseResourceId, resourceBody } from "../resource-envelope.ts";
+import { parseResourceId, resourceBody, resourceNotFound } from "../resource-envelope.ts";
 import { STORAGE_ACCOUNT_TYPE, storageAccountKeys } from "../storage-accounts.ts";
 import type { DeploymentPlan } from "./deployment-plan.ts";
 import {
@@ -43,11 +43,8 @@ function runtimeOf(request: ArmRequest): RuntimeCallbacks {
     const record = request.world.getResource(id);
     if (record) return record;
     const address = parseResourceId(id);
-    throw new Error(
-      address
-        ? `The Resource '${[address.namespace, ...address.types].join("/")}/${address.names.join("/")}' under resource group '${address.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
-        : `The Resource '${id}' was not found.`,
-    );
+    // A plain Error: the template engine reports it as the failing expression's reason, in ARM's words.
+    throw new Error(address ? resourceNotFound(address).message : `The Resource '${id}' was not found.`);
   };
   return {
     reference(id, apiVersion, full) {

@@ -5,6 +5,7 @@
 // (routes.tsp, models.tsp, examples/PutDeploymentResourceGroup.json, PostDeploymentValidateOnResourceGroup.json).
 import { armErrors } from "../../errors/arm.ts";
 import type { Reply } from "../../http/reply.ts";
+import { headerValue } from "../../http/rest-front-door.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
 import type { ArmProvider, ArmRequest } from "../arm-request.ts";
 import { pageOf } from "../paging.ts";
@@ -67,8 +68,7 @@ function plannedProperties(
 }
 
 function correlationIdOf(request: ArmRequest): string {
-  const header = request.headers["x-ms-correlation-request-id"];
-  return (Array.isArray(header) ? header[0] : header) ?? request.requestId;
+  return headerValue(request.headers["x-ms-correlation-request-id"]) ?? request.requestId;
 }
 
 /**
@@ -156,21 +156,19 @@ async function remove(request: ArmRequest): Promise<Reply> {
   const record = request.world.getResource(deploymentId(request, group.name));
   if (!record) return { status: 204 };
   if (await isRunning(request, record)) throw armErrors.deploymentActiveCannotDelete(record.name);
-  const operation = await request.operations.start({
-    subscriptionId: group.subscriptionId,
-    location: group.location,
-    realisticDurationMs: 2000,
-    run: async () => {
-      request.world.deleteResource(record.id);
-      await request.world.commit();
-      return undefined;
+  return request.operations.startAccepted(
+    {
+      subscriptionId: group.subscriptionId,
+      location: group.location,
+      realisticDurationMs: 2000,
+      run: async () => {
+        request.world.deleteResource(record.id);
+        await request.world.commit();
+        return undefined;
+      },
     },
-  });
-  return request.operations.acceptedReply(operation, {
-    baseUrl: request.baseUrl,
-    apiVersion: request.apiVersion,
-    status: 202,
-  });
+    request,
+  );
 }
 
 function validate(request: ArmRequest): Reply {

@@ -42,7 +42,7 @@ export function checkSyntax(value: TemplateValue, path: string): void {
 }
 
 /** The first function in an expression that the engine does not know, as the template wrote it. */
-export function unknownFunctionIn(node: ExpressionNode): string | undefined {
+function unknownFunctionIn(node: ExpressionNode): string | undefined {
   switch (node.kind) {
     case "call": {
       if (node.namespace !== undefined) return `${node.namespace}.${node.name}`;

@@ -76,7 +76,7 @@ function callFunction(
 }
 
 /** Evaluates one template string: literal text as is (with "[[" unescaped), an expression evaluated. */
-export function evaluateTemplateString(text: string, scope: EvaluationScope): TemplateValue {
+function evaluateTemplateString(text: string, scope: EvaluationScope): TemplateValue {
   const parsed = parseTemplateString(text);
   return parsed.kind === "literal" ? parsed.text : evaluateNode(parsed.root, scope);
 }
@@ -196,4 +196,47 @@ function expandPropertyLoop(
     );
   }
   return [name, values];
+}
+
+/**
+ * Runs `evaluate` for the value at `basePath`, turning an expression failure into its section's error:
+ * `fail(reason, path)`, with the path of the failing string when it is known.
+ */
+export function reportExpressionErrors<T>(
+  basePath: string,
+  fail: (reason: string, path: string) => Error,
+  evaluate: () => T,
+): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (error instanceof PathedExpressionError)
+      throw fail(error.reason, appendPath(basePath, error.relativePath));
+    if (error instanceof ExpressionError) throw fail(error.message, basePath);
+    throw error;
+  }
+}
+
+/**
+ * Values worked out on first use and then remembered, as ARM resolves parameter defaults and variables: they may
+ * refer to each other in any order, and a cycle among them is refused.
+ */
+export class ResolvedOnce {
+  readonly #values = new Map<string, TemplateValue>();
+  readonly #inProgress: string[] = [];
+
+  /** The value of `key` (from `resolve` the first time); `cycleError` gets the keys from its first visit to `key`. */
+  get(key: string, resolve: () => TemplateValue, cycleError: (cycle: string[]) => Error): TemplateValue {
+    if (this.#values.has(key)) return this.#values.get(key) as TemplateValue;
+    const cycleStart = this.#inProgress.indexOf(key);
+    if (cycleStart >= 0) throw cycleError([...this.#inProgress.slice(cycleStart), key]);
+    this.#inProgress.push(key);
+    try {
+      const value = resolve();
+      this.#values.set(key, value);
+      return value;
+    } finally {
+      this.#inProgress.pop();
+    }
+  }
 }

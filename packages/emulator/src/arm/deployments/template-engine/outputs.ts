@@ -1,39 +1,26 @@
 // Template outputs: evaluated after the resources are deployed, typed as Azure returns them.
 
 import type { DeploymentOutput } from "./deployment-types.ts";
-import {
-  ExpressionError,
-  expressionReasons,
-  outputsEvaluationFailed,
-  templateParseFailed,
-} from "./errors.ts";
+import { expressionReasons, outputsEvaluationFailed, templateParseFailed } from "./errors.ts";
 import type { EvaluationScope } from "./evaluation-scope.ts";
-import { appendPath, evaluateTemplateValue, PathedExpressionError } from "./expression-evaluator.ts";
+import { evaluateTemplateValue, reportExpressionErrors } from "./expression-evaluator.ts";
 import {
   armTypeName,
+  type DeclaredType,
+  declaredType,
   findProperty,
   isTemplateObject,
   type TemplateObject,
   type TemplateValue,
 } from "./template-values.ts";
 
-const OUTPUT_TYPES: Record<string, { json: string; response: string }> = {
-  string: { json: "String", response: "String" },
-  securestring: { json: "String", response: "SecureString" },
-  int: { json: "Integer", response: "Int" },
-  bool: { json: "Boolean", response: "Bool" },
-  object: { json: "Object", response: "Object" },
-  secureobject: { json: "Object", response: "SecureObject" },
-  array: { json: "Array", response: "Array" },
-};
-
 /** Checks the shape of the outputs section (done when the deployment is prepared). */
 export function validateOutputDeclarations(outputs: TemplateObject): void {
   for (const [name, definition] of Object.entries(outputs)) {
     if (!isTemplateObject(definition))
       throw templateParseFailed("An output must be a JSON object.", `outputs.${name}`);
-    const declaredType = findProperty(definition, "type")?.value;
-    if (typeof declaredType !== "string" || OUTPUT_TYPES[declaredType.toLowerCase()] === undefined) {
+    const declared = findProperty(definition, "type")?.value;
+    if (typeof declared !== "string" || declaredType(declared) === undefined) {
       throw templateParseFailed(`The output '${name}' has no valid 'type'.`, `outputs.${name}.type`);
     }
   }
@@ -53,25 +40,14 @@ function evaluateOne(
   scope: EvaluationScope,
 ): DeploymentOutput | undefined {
   const basePath = `outputs.${name}`;
-  const type = OUTPUT_TYPES[String(findProperty(definition, "type")?.value).toLowerCase()] as {
-    json: string;
-    response: string;
-  };
-  const evaluate = (
-    value: TemplateValue,
-    path: string,
-    scopeToUse: EvaluationScope = scope,
-  ): TemplateValue => {
-    try {
-      return evaluateTemplateValue(value, scopeToUse, { expandPropertyCopy: true });
-    } catch (error) {
-      if (error instanceof PathedExpressionError) {
-        throw new OutputFailure(error.reason, appendPath(path, error.relativePath));
-      }
-      if (error instanceof ExpressionError) throw new OutputFailure(error.message, path);
-      throw error;
-    }
-  };
+  // validateOutputDeclarations made sure of it.
+  const type = declaredType(String(findProperty(definition, "type")?.value)) as DeclaredType;
+  const evaluate = (value: TemplateValue, path: string, scopeToUse: EvaluationScope = scope): TemplateValue =>
+    reportExpressionErrors(
+      path,
+      (reason, at) => new OutputFailure(reason, at),
+      () => evaluateTemplateValue(value, scopeToUse, { expandPropertyCopy: true }),
+    );
 
   const condition = findProperty(definition, "condition");
   if (condition !== undefined) {

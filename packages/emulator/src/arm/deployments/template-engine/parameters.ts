@@ -17,9 +17,11 @@ import {
   unsupportedParameterType,
 } from "./errors.ts";
 import type { EvaluationScope } from "./evaluation-scope.ts";
-import { appendPath, evaluateTemplateValue, PathedExpressionError } from "./expression-evaluator.ts";
+import { evaluateTemplateValue, ResolvedOnce, reportExpressionErrors } from "./expression-evaluator.ts";
 import {
   armTypeName,
+  type DeclaredType,
+  declaredType,
   findProperty,
   isTemplateObject,
   type TemplateObject,
@@ -71,19 +73,11 @@ export function readSuppliedParameters(input: unknown): Map<string, SuppliedPara
   return result;
 }
 
-const TYPES: Record<string, { json: string; response: string }> = {
-  string: { json: "String", response: "String" },
-  securestring: { json: "String", response: "SecureString" },
-  int: { json: "Integer", response: "Int" },
-  bool: { json: "Boolean", response: "Bool" },
-  object: { json: "Object", response: "Object" },
-  secureobject: { json: "Object", response: "SecureObject" },
-  array: { json: "Array", response: "Array" },
-};
-
 interface Declaration {
   name: string;
+  /** The declared type's name, lowercase. */
   type: string;
+  declared: DeclaredType;
   definition: TemplateObject;
 }
 
@@ -91,8 +85,7 @@ interface Declaration {
 export class ParameterResolver {
   readonly #declarations = new Map<string, Declaration>();
   readonly #supplied: Map<string, SuppliedParameter>;
-  readonly #resolved = new Map<string, TemplateValue>();
-  readonly #inProgress: string[] = [];
+  readonly #resolved = new ResolvedOnce();
   readonly #scope: () => EvaluationScope;
   readonly #keyVault: KeyVaultSecretResolver | undefined;
 
@@ -114,8 +107,9 @@ export class ParameterResolver {
           `Required property 'type' not found in JSON. Path 'parameters.${name}'.`,
           `parameters.${name}`,
         );
-      if (TYPES[type.toLowerCase()] === undefined) throw unsupportedParameterType(name, type);
-      this.#declarations.set(name.toLowerCase(), { name, type: type.toLowerCase(), definition });
+      const declared = declaredType(type);
+      if (declared === undefined) throw unsupportedParameterType(name, type);
+      this.#declarations.set(name.toLowerCase(), { name, type: type.toLowerCase(), declared, definition });
     }
     this.#supplied = supplied;
     this.#scope = scope;
@@ -144,21 +138,14 @@ export class ParameterResolver {
     const key = name.toLowerCase();
     const declaration = this.#declarations.get(key);
     if (declaration === undefined) throw new ExpressionError(expressionReasons.parameterNotFound(name));
-    const cached = this.#resolved.get(key);
-    if (cached !== undefined || this.#resolved.has(key)) return cached as TemplateValue;
-    if (this.#inProgress.includes(key)) {
-      throw new ExpressionError(
-        `The template parameter '${declaration.name}' refers to itself through its default value.`,
-      );
-    }
-    this.#inProgress.push(key);
-    try {
-      const value = this.#resolve(declaration);
-      this.#resolved.set(key, value);
-      return value;
-    } finally {
-      this.#inProgress.pop();
-    }
+    return this.#resolved.get(
+      key,
+      () => this.#resolve(declaration),
+      () =>
+        new ExpressionError(
+          `The template parameter '${declaration.name}' refers to itself through its default value.`,
+        ),
+    );
   }
 
   resolveAll(): Record<string, TemplateValue> {
@@ -172,7 +159,7 @@ export class ParameterResolver {
   describeForResponse(): Record<string, DeploymentParameter> {
     const result: Record<string, DeploymentParameter> = {};
     for (const declaration of this.#declarations.values()) {
-      const type = (TYPES[declaration.type] as { response: string }).response;
+      const type = declaration.declared.response;
       result[declaration.name] = type.startsWith("Secure")
         ? { type }
         : { type, value: this.get(declaration.name) };
@@ -198,16 +185,11 @@ export class ParameterResolver {
   }
 
   #evaluateDefault(name: string, defaultValue: TemplateValue): TemplateValue {
-    const path = `parameters.${name}.defaultValue`;
-    try {
-      return evaluateTemplateValue(defaultValue, this.#scope(), { expandPropertyCopy: false });
-    } catch (error) {
-      if (error instanceof PathedExpressionError) {
-        throw invalidParameterDefault(name, error.reason, appendPath(path, error.relativePath));
-      }
-      if (error instanceof ExpressionError) throw invalidParameterDefault(name, error.message, path);
-      throw error;
-    }
+    return reportExpressionErrors(
+      `parameters.${name}.defaultValue`,
+      (reason, path) => invalidParameterDefault(name, reason, path),
+      () => evaluateTemplateValue(defaultValue, this.#scope(), { expandPropertyCopy: false }),
+    );
   }
 
   #resolveKeyVaultReference(name: string, reference: TemplateObject): TemplateValue {
@@ -233,7 +215,7 @@ export class ParameterResolver {
 
   #check(declaration: Declaration, value: TemplateValue): void {
     const { name, definition } = declaration;
-    const expected = (TYPES[declaration.type] as { json: string }).json;
+    const expected = declaration.declared.json;
     if (armTypeName(value) !== expected) throw parameterTypeMismatch(name, expected, armTypeName(value));
 
     const allowed = findProperty(definition, "allowedValues")?.value;

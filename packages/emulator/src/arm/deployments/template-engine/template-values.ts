@@ -19,6 +19,29 @@ export function armTypeName(value: TemplateValue | undefined): string {
   return "Object";
 }
 
+/** How a type a template declares (for a parameter or an output) is checked and reported. */
+export interface DeclaredType {
+  /** The armTypeName a value of the type has. */
+  json: string;
+  /** The name a deployment reports it under (properties.parameters, properties.outputs). */
+  response: string;
+}
+
+const DECLARED_TYPES: Record<string, DeclaredType> = {
+  string: { json: "String", response: "String" },
+  securestring: { json: "String", response: "SecureString" },
+  int: { json: "Integer", response: "Int" },
+  bool: { json: "Boolean", response: "Bool" },
+  object: { json: "Object", response: "Object" },
+  secureobject: { json: "Object", response: "SecureObject" },
+  array: { json: "Array", response: "Array" },
+};
+
+/** A type name as a template declares it (any case), or undefined for one ARM does not know. */
+export function declaredType(name: string): DeclaredType | undefined {
+  return DECLARED_TYPES[name.toLowerCase()];
+}
+
 /**
  * Finds an object property the way ARM does: an exact match first, then any case
  * (PSRule.Rules.Azure#794 describes it; docs: "searching for a key in an object is case-insensitive").

@@ -2,7 +2,12 @@
 
 import { ExpressionError, expressionReasons, invalidVariable, templateParseFailed } from "./errors.ts";
 import type { EvaluationScope } from "./evaluation-scope.ts";
-import { appendPath, evaluateTemplateValue, PathedExpressionError } from "./expression-evaluator.ts";
+import {
+  evaluateTemplateValue,
+  PathedExpressionError,
+  ResolvedOnce,
+  reportExpressionErrors,
+} from "./expression-evaluator.ts";
 import {
   findProperty,
   isTemplateObject,
@@ -17,8 +22,7 @@ type VariableDeclaration =
 
 export class VariableResolver {
   readonly #declarations = new Map<string, VariableDeclaration>();
-  readonly #resolved = new Map<string, TemplateValue>();
-  readonly #inProgress: string[] = [];
+  readonly #resolved = new ResolvedOnce();
   readonly #scope: () => EvaluationScope;
 
   constructor(variables: TemplateObject, scope: () => EvaluationScope) {
@@ -45,22 +49,14 @@ export class VariableResolver {
     const key = name.toLowerCase();
     const declaration = this.#declarations.get(key);
     if (declaration === undefined) throw new ExpressionError(expressionReasons.variableNotFound(name));
-    if (this.#resolved.has(key)) return this.#resolved.get(key) as TemplateValue;
-    const cycleStart = this.#inProgress.indexOf(key);
-    if (cycleStart >= 0) {
-      const names = [...this.#inProgress.slice(cycleStart), key].map(
-        (k) => this.#declarations.get(k)?.name ?? k,
-      );
-      throw new ExpressionError(expressionReasons.variableCycle(names));
-    }
-    this.#inProgress.push(key);
-    try {
-      const value = this.#evaluate(declaration);
-      this.#resolved.set(key, value);
-      return value;
-    } finally {
-      this.#inProgress.pop();
-    }
+    return this.#resolved.get(
+      key,
+      () => this.#evaluate(declaration),
+      (cycle) =>
+        new ExpressionError(
+          expressionReasons.variableCycle(cycle.map((k) => this.#declarations.get(k)?.name ?? k)),
+        ),
+    );
   }
 
   resolveAll(): Record<string, TemplateValue> {
@@ -75,7 +71,8 @@ export class VariableResolver {
     const options = { expandPropertyCopy: true };
     const basePath =
       declaration.kind === "value" ? `variables.${declaration.name}` : `variables.copy[${declaration.index}]`;
-    try {
+    const fail = (reason: string, path: string) => invalidVariable(declaration.name, reason, path);
+    return reportExpressionErrors(basePath, fail, () => {
       if (declaration.kind === "value") return evaluateTemplateValue(declaration.value, scope, options);
       const count = evaluateTemplateValue(
         findProperty(declaration.loop, "count")?.value ?? null,
@@ -93,12 +90,6 @@ export class VariableResolver {
       return Array.from({ length: count }, (_, index) =>
         evaluateTemplateValue(input.value, scope.withLoop(declaration.name, index, false), options, "input"),
       );
-    } catch (error) {
-      if (error instanceof PathedExpressionError) {
-        throw invalidVariable(declaration.name, error.reason, appendPath(basePath, error.relativePath));
-      }
-      if (error instanceof ExpressionError) throw invalidVariable(declaration.name, error.message, basePath);
-      throw error;
-    }
+    });
   }
 }

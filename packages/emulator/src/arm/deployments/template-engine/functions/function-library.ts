@@ -9,7 +9,7 @@ import { numericFunctions } from "./numeric-functions.ts";
 import { genericListFunction, resourceFunctions } from "./resource-functions.ts";
 import { stringFunctions } from "./string-functions.ts";
 
-export const functionLibrary: FunctionLibrary = {
+const functionLibrary: FunctionLibrary = {
   ...stringFunctions,
   ...arrayObjectFunctions,
   ...logicalFunctions,
