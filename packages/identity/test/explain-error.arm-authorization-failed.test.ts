@@ -78,19 +78,23 @@ describe("ARM AuthorizationFailed", () => {
     expect(explainError(error).message).toContain(`--role "Contributor" --scope "${groupScope}"`);
   });
 
+  // The GET a sample sends for a vault it is about to create (as create-delete-key-vault does).
+  const readVault = (client: ReturnType<typeof resourceManagementClientFor>) =>
+    client.resources.get(
+      "rg-samples",
+      "Microsoft.KeyVault",
+      "",
+      "vaults",
+      "msi-sample-0a1b2c3d",
+      "2026-02-01",
+    );
+
   it("for reading one resource inside a group: Reader on the group, since the resource may not exist", async () => {
     // ARM checks access before it looks, so a 403 does not say the vault exists; a role needs a scope that does.
     const scope = `${groupScope}/providers/Microsoft.KeyVault/vaults/msi-sample-0a1b2c3d`;
     const action = "Microsoft.KeyVault/vaults/read";
     const error = await errorFrom(armAuthorizationFailed(caller, action, scope), (client) =>
-      client.resources.get(
-        "rg-samples",
-        "Microsoft.KeyVault",
-        "",
-        "vaults",
-        "msi-sample-0a1b2c3d",
-        "2026-02-01",
-      ),
+      readVault(client),
     );
     expect(explainError(error)).toEqual({
       message: [
@@ -105,16 +109,7 @@ describe("ARM AuthorizationFailed", () => {
     const scope = `${groupScope}/providers/Microsoft.KeyVault/vaults/msi-sample-0a1b2c3d`;
     const action = "Microsoft.KeyVault/vaults/read";
     const error = await errorFrom(armAuthorizationFailed(caller, action, scope), (client) =>
-      checkBeforeCreating(
-        client.resources.get(
-          "rg-samples",
-          "Microsoft.KeyVault",
-          "",
-          "vaults",
-          "msi-sample-0a1b2c3d",
-          "2026-02-01",
-        ),
-      ),
+      checkBeforeCreating(readVault(client)),
     );
     expect(explainError(error)).toEqual({
       message: [
