@@ -1,10 +1,9 @@
-// Shared by the export-sample tests: running the exporter, npm and the exported samples as a user would, the
-// sample runs to check (with the emulator features each needs), and honest probes for those features.
+// Shared by the export-sample tests: running the exporter, npm and the exported samples as a user would, and the
+// sample runs to check.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type Emulator, startEmulator } from "../../packages/emulator/src/index.ts";
-import { httpsThroughProxy } from "../../packages/emulator/test/raw-requests.ts";
+import type { Emulator } from "../../packages/emulator/src/index.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -105,13 +104,9 @@ const RESOURCE_GROUP = "rg-msi-samples";
 const VAULT_NAME = "kv-msi-samples";
 const USER_ASSIGNED_CLIENT_ID = "5d8b2f6a-3e1c-4b97-a6d0-8f2c4e9a1b73";
 
-/** What emulator part 2 adds and the samples beyond listing resource groups need. */
-export type EmulatorFeature = "deployments" | "storageAccounts" | "keyVaultResources" | "keyVaultSecrets";
-
 export interface SampleRun {
   sample: SampleName;
   args: string[];
-  needs: EmulatorFeature[];
   /** Lines (or patterns) the run must print, on stdout or stderr. */
   prints: (string | RegExp)[];
 }
@@ -121,7 +116,6 @@ export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
   "list-resource-groups": {
     sample: "list-resource-groups",
     args: [],
-    needs: [],
     prints: [
       "Signed in as the system-assigned identity of VM 'vm-msi-samples'",
       `Subscription ${SUBSCRIPTION_ID} (from instance metadata): 3 resource group(s)`,
@@ -132,7 +126,6 @@ export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
   "user-assigned-identity": {
     sample: "user-assigned-identity",
     args: ["--client-id", USER_ASSIGNED_CLIENT_ID],
-    needs: [],
     prints: [
       `Using the user-assigned identity with client ID ${USER_ASSIGNED_CLIENT_ID}.`,
       "Signed in as user-assigned identity 'id-msi-samples'",
@@ -144,7 +137,6 @@ export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
   "keyvault-and-resource-groups": {
     sample: "keyvault-and-resource-groups",
     args: ["--vault-name", VAULT_NAME, "--secret-name", "sample-secret", "--show-secret"],
-    needs: ["keyVaultSecrets"],
     prints: [
       `Secret 'sample-secret' from https://${VAULT_NAME}.vault.azure.net`,
       "Hello from Key Vault: the VM's managed identity read this secret.",
@@ -155,7 +147,6 @@ export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
   "deploy-arm-template": {
     sample: "deploy-arm-template",
     args: ["--resource-group", "rg-export-test", "--deployment-name", "export-test"],
-    needs: ["deployments", "storageAccounts"],
     prints: [
       "Creating resource group 'rg-export-test' in 'westus2'...",
       "Deploying template/azuredeploy.json as 'export-test' in 'rg-export-test' (Incremental mode)...",
@@ -166,7 +157,6 @@ export const SAMPLE_RUNS: Record<SampleName, SampleRun> = {
   "create-delete-key-vault": {
     sample: "create-delete-key-vault",
     args: ["--yes", "--vault-name", "kv-export-test"],
-    needs: ["keyVaultResources"],
     prints: [
       `Creating Key Vault 'kv-export-test' in resource group '${RESOURCE_GROUP}' (westus2)...`,
       /^Created \/subscriptions\/[^ ]+\/providers\/Microsoft\.KeyVault\/vaults\/kv-export-test$/im,
@@ -182,48 +172,6 @@ export function missingLines(result: RunResult, expected: readonly (string | Reg
   return expected.filter((line) => (typeof line === "string" ? !output.includes(line) : !line.test(output)));
 }
 
-/**
- * Asks a running emulator, with a valid token, for one thing each feature serves (as the SDK would ask); a
- * feature is there when it answers 200. Part 1 of the emulator answers 404 (no such route) or refuses the host.
- */
-export async function probeEmulatorFeatures(emulator: Emulator): Promise<Record<EmulatorFeature, boolean>> {
-  const armToken = await emulator.issueToken({ resource: "https://management.azure.com" });
-  const answers200 = async (host: string, requestPath: string, token: string) => {
-    try {
-      const response = await httpsThroughProxy(emulator.port, {
-        host,
-        path: requestPath,
-        headers: { authorization: `Bearer ${token}` },
-      });
-      return response.status === 200;
-    } catch {
-      return false; // the proxy refused the host: no such service
-    }
-  };
-  const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}`;
-  const arm = "management.azure.com";
-  const [deployments, storageAccounts, keyVaultResources, keyVaultSecrets] = await Promise.all([
-    // api-versions as the samples' SDK packages send them (shared/SDK-WIRE-FACTS.md).
-    answers200(arm, `${group}/providers/Microsoft.Resources/deployments?api-version=2026-06-01`, armToken),
-    answers200(arm, `${group}/providers/Microsoft.Storage/storageAccounts?api-version=2026-09-01`, armToken),
-    answers200(
-      arm,
-      `${group}/providers/Microsoft.KeyVault/vaults/${VAULT_NAME}?api-version=2026-02-01`,
-      armToken,
-    ),
-    emulator
-      .issueToken({ resource: "https://vault.azure.net" })
-      .then((vaultToken) =>
-        answers200(
-          `${VAULT_NAME}.vault.azure.net`,
-          "/secrets/sample-secret/?api-version=2026-04-01",
-          vaultToken,
-        ),
-      ),
-  ]);
-  return { deployments, storageAccounts, keyVaultResources, keyVaultSecrets };
-}
-
 /** Runs `task` over `items`, at most `limit` at a time (the CI machine has two cores). */
 export async function inBatches<T>(
   items: readonly T[],
@@ -235,19 +183,4 @@ export async function inBatches<T>(
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Which part-2 features a fresh default emulator serves today (probed once per test file, at collection time). */
-export async function probeFreshEmulator(): Promise<Record<EmulatorFeature, boolean>> {
-  const emulator = await startEmulator();
-  try {
-    return await probeEmulatorFeatures(emulator);
-  } finally {
-    await emulator.stop();
-  }
-}
-
-/** "deployments, storageAccounts" for a test's name, so a skipped case says what it waits for. */
-export function featureList(features: readonly EmulatorFeature[]): string {
-  return features.join(", ");
 }

@@ -8,25 +8,19 @@ import { type Emulator, startEmulator } from "../../packages/emulator/src/index.
 import {
   describeRun,
   emulatedEnvironment,
-  featureList,
   inBatches,
   missingLines,
   npmInstall,
-  probeFreshEmulator,
   run,
   runExportSample,
   SAMPLE_NAMES,
   SAMPLE_RUNS,
   type SampleName,
   SUBSCRIPTION_ID,
-  withoutOuterPackageManager,
 } from "./export-sample.helpers.ts";
 
-const features = await probeFreshEmulator();
 let workDir = "";
 const exportDir = (name: SampleName) => path.join(workDir, name);
-/** The emulator serves everything the sample's run needs. */
-const runnable = (name: SampleName) => SAMPLE_RUNS[name].needs.every((feature) => features[feature]);
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), "export-sample-package-"));
@@ -64,20 +58,6 @@ describe("an exported sample package", () => {
         expect(range).toMatch(/^[\^~]?\d+\.\d+\.\d+$/);
     },
   );
-
-  // A sample whose emulator run below waits for a feature still shows that its export starts: `--help` runs
-  // through npm, tsx and every import. (Once the run is enabled, it shows that and more.)
-  for (const name of SAMPLE_NAMES.filter((sample) => !runnable(sample))) {
-    it(`${name}: \`npm start -- --help\` exits 0 and prints the usage`, async () => {
-      const result = await run("npm", ["start", "--silent", "--", "--help"], {
-        cwd: exportDir(name),
-        env: withoutOuterPackageManager(process.env),
-      });
-      expect(result.status, describeRun(result)).toBe(0);
-      expect(result.stdout).toContain("Usage:");
-      expect(result.stdout).toContain("--client-id ID");
-    });
-  }
 });
 
 describe("`npm start` of an exported sample against the emulator", () => {
@@ -96,12 +76,7 @@ describe("`npm start` of an exported sample against the emulator", () => {
     });
 
   for (const sampleRun of Object.values(SAMPLE_RUNS)) {
-    const available = runnable(sampleRun.sample);
-    const title =
-      sampleRun.needs.length === 0
-        ? sampleRun.sample
-        : `${sampleRun.sample} (needs emulator part 2: ${featureList(sampleRun.needs)})`;
-    describe.skipIf(!available)(title, () => {
+    describe(sampleRun.sample, () => {
       it(`npm start -- ${sampleRun.args.join(" ")} exits 0 and prints its result`, async () => {
         const result = await npmStart(sampleRun.sample, sampleRun.args);
         expect(result.status, describeRun(result)).toBe(0);
