@@ -115,6 +115,16 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       ? parseScenario(options.scenario)
       : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
   const world = await openWorld(scenario, options.statePath);
+  try {
+    return await serveWorld(home, options, world);
+  } catch (error) {
+    // A failed start must not keep the state file locked.
+    world.closeStore();
+    throw error;
+  }
+}
+
+async function serveWorld(home: string, options: StartEmulatorOptions, world: WorldState): Promise<Emulator> {
   if (options.currentVm !== undefined) {
     if (!VIRTUAL_MACHINE_ID.test(options.currentVm))
       throw new ScenarioError(
@@ -223,6 +233,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       stopped ??= (async () => {
         context.operations.close();
         await Promise.all([proxy.close(), admin.close()]);
+        world.closeStore();
         if (options.writeRuntimeFile) await removeRuntimeInfo(home, process.pid);
       })();
       return stopped;
