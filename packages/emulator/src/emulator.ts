@@ -26,6 +26,7 @@ import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
+import type { ConnectionTimeouts } from "./tls/proxy-safety.ts";
 
 /** shared/scenarios/default.json in this repository. */
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(
@@ -56,6 +57,8 @@ export interface StartEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
   pageSize?: number;
+  /** Time limits on proxy connections, plain and inside TLS tunnels (default: Node's, plus a 120 s idle limit). */
+  connectionTimeouts?: ConnectionTimeouts;
   /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
   armProviders?: ArmProvider[];
   /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
@@ -162,6 +165,7 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     dispatcher,
     certificates: createLeafCertificates(ca),
     log,
+    ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
