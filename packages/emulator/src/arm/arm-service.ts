@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import JSON5 from "json5";
 import type { RbacEvaluator } from "../auth/rbac.ts";
+import { isIssuedByTenant, singleAudienceOf } from "../auth/token-issuer.ts";
 import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
@@ -177,16 +178,17 @@ async function authenticate(
   if (check.outcome === "unreadable") throw armErrors.unreadableToken();
   if (check.outcome === "bad-signature") throw armErrors.invalidSignature();
   const claims = check.claims;
-  if (!(ALLOWED_ARM_AUDIENCES as readonly string[]).includes(String(claims.aud)))
-    throw armErrors.wrongAudience(String(claims.aud));
+  const audience = singleAudienceOf(claims.aud);
+  if (audience === undefined || !(ALLOWED_ARM_AUDIENCES as readonly string[]).includes(audience))
+    throw armErrors.wrongAudience(typeof claims.aud === "string" ? claims.aud : JSON.stringify(claims.aud));
   const now = new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== "number" || claims.exp <= nowSeconds)
     throw armErrors.expiredToken(new Date((claims.exp ?? 0) * 1000), now);
   if (typeof claims.nbf === "number" && claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)
     throw armErrors.notYetValidToken(new Date(claims.nbf * 1000), now);
-  if (String(claims.tid).toLowerCase() !== options.world.tenantId.toLowerCase())
-    throw armErrors.wrongTenant(String(claims.tid), options.world.tenantId);
+  if (!isIssuedByTenant(claims, options.world.tenantId))
+    throw armErrors.wrongTenant(String(claims.iss), options.world.tenantId);
   return { objectId: claims.oid, clientId: claims.appid, tenantId: claims.tid, claims };
 }
 

@@ -125,8 +125,8 @@ export const armErrors = {
     const message = `The access token is not yet valid. The token is valid from UTC time '${armMessageTime(notBefore)}' but the current UTC time is '${armMessageTime(now)}'.`;
     return new ArmError(401, "InvalidAuthenticationToken", message, bearerChallenge(message));
   },
-  wrongTenant(tokenTenant: string, expectedTenant: string): ArmError {
-    const message = `The access token is from the wrong issuer 'https://sts.windows.net/${tokenTenant}/'. It must match the tenant 'https://sts.windows.net/${expectedTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${expectedTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`;
+  wrongTenant(tokenIssuer: string, expectedTenant: string): ArmError {
+    const message = `The access token is from the wrong issuer '${tokenIssuer}'. It must match the tenant 'https://sts.windows.net/${expectedTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${expectedTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`;
     return new ArmError(401, "InvalidAuthenticationTokenTenant", message, bearerChallenge(message));
   },
   /** The exact AuthorizationFailed wording ARM uses for a missing RBAC permission. */

@@ -251,6 +251,14 @@ export const keyVaultErrors = {
     );
   },
   /** A request body or query value Key Vault refuses. `message` is the emulator's wording of the reason. */
+  /** A secret value over Key Vault's size limit (message as the service words it, seen in Azure/azure-cli#5639). */
+  secretTooLarge(maxLength: number): KeyVaultError {
+    return new KeyVaultError(
+      400,
+      "BadParameter",
+      `Secret is beyond the maximum permitted length of ${maxLength} characters.`,
+    );
+  },
   badParameter(message: string): KeyVaultError {
     return new KeyVaultError(400, "BadParameter", message);
   },

@@ -113,6 +113,12 @@ const attributesSchema = z
   .loose();
 const tagsSchema = z.record(z.string(), z.string());
 
+/**
+ * Key Vault stores a secret value of at most 25 KB ("Azure Key Vault service limits"); the service counts characters
+ * (its message, relayed by the Azure CLI in Azure/azure-cli#5639).
+ */
+const MAX_SECRET_VALUE_LENGTH = 25_600;
+
 const setSecretBody = z
   .object({
     value: z.string({ error: "the secret value is required" }),
@@ -170,6 +176,8 @@ export const secretRoutes: KeyVaultRoute[] = [
     permission: SECRET_PERMISSIONS.set,
     async handler(request) {
       const input = parseVaultBody(setSecretBody, request.body);
+      if (input.value.length > MAX_SECRET_VALUE_LENGTH)
+        throw keyVaultErrors.secretTooLarge(MAX_SECRET_VALUE_LENGTH);
       const name = request.params.secretName ?? "";
       const deleted = request.secrets.findDeleted(name);
       if (deleted) throw keyVaultErrors.deletedButRecoverable(deleted.name);
