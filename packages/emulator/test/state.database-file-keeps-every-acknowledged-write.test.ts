@@ -7,11 +7,19 @@ import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, startEmulator } from "../src/index.ts";
+import { clientOptionsFor, type Emulator, findBuiltInRole, startEmulator } from "../src/index.ts";
 import { runCli, spawnCli, waitForOutput } from "./cli.helpers.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
+import { secretClientFor, vaultResourceId } from "./keyvault-fixtures.ts";
+import { fixedTokenCredential } from "./sdk-calls.ts";
+
+const sampleTemplate = new URL(
+  "../../../samples/deploy-arm-template/template/azuredeploy.json",
+  import.meta.url,
+);
 
 let dir = "";
 /** A home of its own (with the test CA and signing key), so these `start`s never meet other tests' emulators. */
@@ -40,6 +48,20 @@ async function start(
   children.push(child);
   const match = await waitForOutput(child, /proxy:\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*Requests:/);
   return { child, port: Number(match[1]) };
+}
+
+const sortedBy = <T>(list: readonly T[], key: (item: T) => string) =>
+  [...list].sort((a, b) => key(a).localeCompare(key(b)));
+
+/** The world without its save time, records in a fixed order (the database keeps them by key, not by arrival). */
+function comparable(emulator: Emulator) {
+  const { savedAt: _savedAt, ...world } = emulator.world.snapshot();
+  return {
+    ...world,
+    resourceGroups: sortedBy(world.resourceGroups, (g) => `${g.subscriptionId}/${g.name}`.toLowerCase()),
+    resources: sortedBy(world.resources, (r) => r.id.toLowerCase()),
+    roleAssignments: sortedBy(world.roleAssignments, (a) => a.name.toLowerCase()),
+  };
 }
 
 async function kill9(child: ChildProcess): Promise<void> {
@@ -85,6 +107,53 @@ describe("kill -9 during concurrent writes", () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(180);
     expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
     await kill9(running.child);
+  });
+});
+
+describe("a restart on the state file", () => {
+  it("finds the world exactly as it was after deployments, groups, role changes and secret versions", async () => {
+    const statePath = path.join(dir, "whole-world.db");
+    let emulator = await startEmulator({ home, statePath });
+    const armToken = await emulator.issueToken({ resource: "https://management.azure.com" });
+    const options = { ...clientOptionsFor(emulator), retryOptions: { maxRetries: 0 } };
+    const deployments = new DeploymentsClient(fixedTokenCredential(armToken), SUBSCRIPTION_ID, options);
+    const template = JSON.parse(await readFile(sampleTemplate, "utf8")) as Record<string, unknown>;
+    await deployments.deployments.beginCreateOrUpdateAndWait("rg-msi-samples", "kept-deployment", {
+      properties: { mode: "Incremental", template },
+    });
+    const resources = new ResourceManagementClient(fixedTokenCredential(armToken), SUBSCRIPTION_ID, options);
+    await resources.resourceGroups.createOrUpdate("rg-kept", { location: "westus2", tags: { a: "1" } });
+    await resources.resourceGroups.update("rg-kept", { tags: { a: "2" } });
+    const vaultToken = await emulator.issueToken({ resource: "https://vault.azure.net" });
+    const secrets = secretClientFor(emulator, "kv-msi-samples", fixedTokenCredential(vaultToken));
+    emulator.world.addRoleAssignment({
+      name: "4d6f8a0c-2e4b-4c6d-8f0a-1b3d5f7a9c1e",
+      principalId: emulator.world.resolvePrincipal("system") ?? "",
+      principalType: "ServicePrincipal",
+      roleDefinitionId: findBuiltInRole("Key Vault Secrets Officer")?.id ?? "",
+      scope: vaultResourceId("kv-msi-samples"),
+      createdOn: new Date().toISOString(),
+      updatedOn: new Date().toISOString(),
+    });
+    await secrets.setSecret("kept-secret", "first");
+    await secrets.setSecret("kept-secret", "second");
+    await secrets.setSecret("gone-secret", "soon deleted");
+    await (await secrets.beginDeleteSecret("gone-secret")).pollUntilDone();
+    const before = comparable(emulator);
+    await emulator.stop();
+
+    emulator = await startEmulator({ home, statePath });
+    const after = comparable(emulator);
+    await emulator.stop();
+    expect(after).toEqual(before);
+    for (const kept of [
+      "kept-deployment",
+      "rg-kept",
+      "kept-secret",
+      "gone-secret",
+      "4d6f8a0c-2e4b-4c6d-8f0a-1b3d5f7a9c1e",
+    ])
+      expect(JSON.stringify(after)).toContain(kept);
   });
 });
 
