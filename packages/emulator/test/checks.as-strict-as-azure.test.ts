@@ -7,11 +7,11 @@ import path from "node:path";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { CompactSign, importPKCS8 } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, type Emulator, findBuiltInRole, startEmulator } from "../src/index.ts";
+import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
 import { loadOrCreateCertificateAuthority } from "../src/tls/certificate-authority.ts";
 import { createLeafCertificates } from "../src/tls/leaf-certificates.ts";
 import { SUBSCRIPTION_ID, TENANT_ID } from "./default-scenario.ts";
-import { secretClientFor, vaultResourceId } from "./keyvault-fixtures.ts";
+import { grantSecretsOfficer, secretClientFor } from "./keyvault-fixtures.ts";
 import { decodeJwtPayload, proxiedHttp } from "./raw-requests.ts";
 import { fixedTokenCredential, rejectionOf } from "./sdk-calls.ts";
 
@@ -120,15 +120,7 @@ describe("Key Vault's secret value limit", () => {
   let emulator: Emulator;
   beforeAll(async () => {
     emulator = await startEmulator();
-    emulator.world.addRoleAssignment({
-      name: "7e9a1c3b-5d2f-4a8e-b6c0-9f1d3b5a7c2e",
-      principalId: emulator.world.resolvePrincipal("system") ?? "",
-      principalType: "ServicePrincipal",
-      roleDefinitionId: findBuiltInRole("Key Vault Secrets Officer")?.id ?? "",
-      scope: vaultResourceId("kv-msi-samples"),
-      createdOn: new Date().toISOString(),
-      updatedOn: new Date().toISOString(),
-    });
+    grantSecretsOfficer(emulator, "kv-msi-samples", "7e9a1c3b-5d2f-4a8e-b6c0-9f1d3b5a7c2e");
   });
   afterAll(() => emulator.stop());
 

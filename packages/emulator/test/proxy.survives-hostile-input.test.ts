@@ -2,18 +2,19 @@
 // is a clear status with an Azure-shaped JSON error body, the emulator goes on serving, and rejected requests leave the
 // world as it was. Part of it is generated (fast-check); the known killers from issue 11 are listed by name.
 import type { ChildProcess } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, type Emulator, findBuiltInRole, startEmulator } from "../src/index.ts";
+import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
 import { spawnCli, waitForOutput } from "./cli.helpers.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
-import { secretClientFor, vaultResourceId } from "./keyvault-fixtures.ts";
+import { grantSecretsOfficer, secretClientFor } from "./keyvault-fixtures.ts";
 import { openTunnel, type RawExchange, readAnswer, sendInTunnel, sendRaw } from "./raw-sockets.ts";
 import { fixedTokenCredential, rejectionOf } from "./sdk-calls.ts";
+import { homeWithTestKeys } from "./test-home.ts";
 
 /** Request lines that ended the process before (issue 11, item 1). */
 const KILLER_TARGETS = [
@@ -72,15 +73,7 @@ describe("the emulator under hostile input", () => {
     armToken = await emulator.issueToken({ resource: "https://management.azure.com" });
     vaultToken = await emulator.issueToken({ resource: "https://vault.azure.net" });
     // Secrets Officer on the vault, so a write gets as far as its body.
-    emulator.world.addRoleAssignment({
-      name: "3c1e5a7b-9d2f-4e6a-8b0c-2d4f6a8c0e1f",
-      principalId: emulator.world.resolvePrincipal("system") ?? "",
-      principalType: "ServicePrincipal",
-      roleDefinitionId: findBuiltInRole("Key Vault Secrets Officer")?.id ?? "",
-      scope: vaultResourceId("kv-msi-samples"),
-      createdOn: new Date().toISOString(),
-      updatedOn: new Date().toISOString(),
-    });
+    grantSecretsOfficer(emulator, "kv-msi-samples", "3c1e5a7b-9d2f-4e6a-8b0c-2d4f6a8c0e1f");
     // The first Key Vault request turns the scenario's seeded secrets into versioned ones: do it before comparing.
     await secretClientFor(emulator, "kv-msi-samples", fixedTokenCredential(vaultToken)).getSecret(
       "sample-secret",
@@ -386,10 +379,7 @@ describe("the emulator process under the request lines that used to end it", () 
 
   it("is still running and serving after each of them (crash count 0)", async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "msi-emulator-hostile-"));
-    const home = path.join(dir, "home");
-    await mkdir(home, { mode: 0o700 });
-    for (const file of ["ca.pem", "ca-key.pem", "token-signing-key.pem"])
-      await copyFile(path.join(process.env.MSI_EMULATOR_HOME ?? "", file), path.join(home, file));
+    const home = await homeWithTestKeys(path.join(dir, "home"));
     child = spawnCli(["start", "--home", home]);
     let exits = 0;
     child.once("exit", () => exits++);
