@@ -24,6 +24,7 @@ import {
 import { openWorld } from "./state/state-file.ts";
 import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
+import type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
 
@@ -56,6 +57,11 @@ export interface StartEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
   pageSize?: number;
+  /**
+   * CONNECT to a host no service emulates: "refuse" every one (default: a test never leaves the machine), or "tunnel"
+   * those that are not Azure's straight through, untouched (the CLI's default, so a shell under `env` keeps working).
+   */
+  foreignHosts?: ForeignHostPolicy;
   /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
   armProviders?: ArmProvider[];
   /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
@@ -152,6 +158,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
     dispatcher,
     certificates: createLeafCertificates(ca),
     log,
+    foreignHosts: options.foreignHosts ?? "refuse",
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });

@@ -41,3 +41,4 @@ export type {
   WorldSnapshot,
   WorldState,
 } from "./state/world-state.ts";
+export type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
