@@ -1,6 +1,5 @@
 // startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
 // running emulator, and returns the environment that points an unmodified Azure program at it.
-import { fileURLToPath } from "node:url";
 import { startAdminServer } from "./admin/admin-server.ts";
 import type { ArmProvider } from "./arm/arm-request.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
@@ -13,6 +12,7 @@ import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults
 import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
 import { type EmulatedService, ServiceDispatcher } from "./services.ts";
+import { sharedPath } from "./shared-files.ts";
 import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
 import {
   loadScenarioFile,
@@ -28,10 +28,8 @@ import type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
 
-/** shared/scenarios/default.json in this repository. */
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(
-  new URL("../../../shared/scenarios/default.json", import.meta.url),
-);
+/** shared/scenarios/default.json (in this repository, or in the installed package). */
+export const DEFAULT_SCENARIO_PATH = sharedPath("scenarios/default.json");
 
 export interface StartEmulatorOptions {
   /** A scenario file path or a scenario object; default shared/scenarios/default.json. Ignored when `statePath` exists. */
