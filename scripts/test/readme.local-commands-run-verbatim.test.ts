@@ -41,6 +41,14 @@ function scriptOf(blocks: readonly ReadmeBlock[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+function trustOfTheOuterShell(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+    if (process.env[name]) env[name] = process.env[name];
+  if (process.env.OUTER_NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.OUTER_NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 describe("the README's local commands", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "readme-local-"));
   let group: number | undefined;
@@ -86,6 +94,8 @@ describe("the README's local commands", () => {
         HOME: process.env.HOME ?? os.homedir(),
         LANG: process.env.LANG ?? "C.UTF-8",
         MSI_EMULATOR_HOME: path.join(dir, "emulator-home"),
+        // The trust this machine's own shell has (a corporate or sandbox CA npm may need; vitest's setup replaced it).
+        ...trustOfTheOuterShell(),
         README_LOGS: logs,
       },
     });

@@ -32,7 +32,9 @@ function plainEnvironment(home: string): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env))
     if (!/^(npm_|pnpm_|PNPM_|MSI_EMULATOR_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$|VITEST|TSX)/.test(name))
       env[name] = value;
-  return { ...env, MSI_EMULATOR_HOME: home };
+  // The CA this machine's own shell trusts (vitest's setup replaced it with the emulator's), which npm may need.
+  const outerCa = process.env.OUTER_NODE_EXTRA_CA_CERTS;
+  return { ...env, ...(outerCa ? { NODE_EXTRA_CA_CERTS: outerCa } : {}), MSI_EMULATOR_HOME: home };
 }
 
 function run(
