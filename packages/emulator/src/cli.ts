@@ -1,4 +1,5 @@
-// The `msi-emulator` command (`pnpm emulator ...` from the repo root): start, env, exec, log, vm, schema.
+// The `msi-emulator` command (the `emulator` script at the repository root, or the packed package's bin): start, env,
+// exec, log, vm, schema.
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
