@@ -5,8 +5,9 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./emulator.ts";
 import { formatEnvironment } from "./environment.ts";
 import { EmulatorAlreadyRunningError, readRuntimeInfo, resolveHome } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
-import { type CurrentVm, VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import type { CurrentVm } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
 import { StateFileError } from "./state/state-file.ts";
 

@@ -2,7 +2,6 @@
 // running emulator, and returns the environment that points an unmodified Azure program at it.
 import { fileURLToPath } from "node:url";
 import { startAdminServer } from "./admin/admin-server.ts";
-import type { ArmProvider } from "./arm/arm-request.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
 import { RbacEvaluator } from "./auth/rbac.ts";
@@ -11,9 +10,9 @@ import { createEmulatedServices, type EmulatorContext } from "./emulated-service
 import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
 import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
 import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
-import { type EmulatedService, ServiceDispatcher } from "./services.ts";
-import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import { ServiceDispatcher } from "./services.ts";
 import {
   loadScenarioFile,
   parseScenario,
@@ -56,10 +55,6 @@ export interface StartEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
   pageSize?: number;
-  /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
-  armProviders?: ArmProvider[];
-  /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
-  services?: EmulatedService[];
   /**
    * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
    * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
@@ -141,11 +136,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
     tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
-  const dispatcher = new ServiceDispatcher(
-    [...createEmulatedServices(context, options.armProviders), ...(options.services ?? [])],
-    log,
-    faults,
-  );
+  const dispatcher = new ServiceDispatcher(createEmulatedServices(context), log, faults);
 
   const proxy = await startInterceptingProxy({
     port: options.port ?? 0,

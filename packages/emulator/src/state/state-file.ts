@@ -1,6 +1,6 @@
 // `--state FILE`: load the saved world if the file exists, else start from the scenario; every commit rewrites it atomically.
 import { readFile } from "node:fs/promises";
-import { writeFileAtomically } from "./atomic-file.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
 import { parseScenario, type Scenario } from "./scenario-schema.ts";
 import { type WorldSnapshot, WorldState } from "./world-state.ts";
 

@@ -6,13 +6,13 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
-import { IMDS_HOST } from "../imds/imds-service.ts";
+import { ARM_HOST, IMDS_HOST, VAULT_DNS_SUFFIX } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import type { ServiceDispatcher } from "../services.ts";
 import type { LeafCertificates } from "./leaf-certificates.ts";
 
 /** Domains under which a name that no service claims fails like an unresolvable host, rather than being refused. */
-const EMULATED_DOMAINS = [".vault.azure.net", "management.azure.com"];
+const EMULATED_DOMAINS = [VAULT_DNS_SUFFIX, ARM_HOST];
 
 export interface InterceptingProxy {
   port: number;
