@@ -11,11 +11,16 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-/** Every `.ts` file under `root` (relative paths) and the imports among them; imports of packages are left out. */
-export async function readImportGraph(root: string): Promise<{ files: string[]; edges: ImportEdge[] }> {
-  const files = (await readdir(root, { recursive: true }))
-    .filter((file) => file.endsWith(".ts"))
-    .map((file) => file.split(path.sep).join("/"))
+/**
+ * Every `.ts` file under `root` (relative paths; only under `folders` when given, never in node_modules) and the
+ * relative imports among them; imports of packages by name are left out.
+ */
+export async function readImportGraph(
+  root: string,
+  folders: string[] = ["."],
+): Promise<{ files: string[]; edges: ImportEdge[] }> {
+  const files = (await Promise.all(folders.map((folder) => typeScriptFilesUnder(root, folder))))
+    .flat()
     .sort();
   const edges: ImportEdge[] = [];
   for (const file of files) {
@@ -33,6 +38,20 @@ export async function readImportGraph(root: string): Promise<{ files: string[]; 
     }
   }
   return { files, edges };
+}
+
+/** The `.ts` files under `root/folder`, as paths relative to `root`, skipping node_modules. */
+async function typeScriptFilesUnder(root: string, folder: string): Promise<string[]> {
+  const entries = await readdir(path.join(root, folder), { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry): Promise<string[]> => {
+      const relative = path.posix.normalize(`${folder}/${entry.name}`);
+      if (entry.isDirectory())
+        return entry.name === "node_modules" ? [] : typeScriptFilesUnder(root, relative);
+      return entry.isFile() && entry.name.endsWith(".ts") ? [relative] : [];
+    }),
+  );
+  return nested.flat();
 }
 
 type Statement = ReturnType<typeof parseSync>["program"]["body"][number];
