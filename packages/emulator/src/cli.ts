@@ -7,6 +7,7 @@ import { formatEnvironment } from "./environment.ts";
 import { EmulatorAlreadyRunningError, readRuntimeInfo, resolveHome } from "./home.ts";
 import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
+import { keepServingThroughUncaughtErrors } from "./process-guard.ts";
 import type { CurrentVm } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
 import { StateFileError } from "./state/state-file.ts";
@@ -82,6 +83,7 @@ program
       vm?: string;
       shell: ShellChoice;
     }) => {
+      keepServingThroughUncaughtErrors();
       const emulator = await startEmulator({
         ...(options.scenario ? { scenario: options.scenario } : {}),
         ...(options.port !== undefined ? { port: options.port } : {}),

@@ -25,6 +25,7 @@ import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
+import type { ConnectionTimeouts } from "./tls/proxy-safety.ts";
 
 /** shared/scenarios/default.json in this repository. */
 export const DEFAULT_SCENARIO_PATH = fileURLToPath(
@@ -55,6 +56,8 @@ export interface StartEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
   pageSize?: number;
+  /** Time limits on proxy connections, plain and inside TLS tunnels (default: Node's, plus a 120 s idle limit). */
+  connectionTimeouts?: ConnectionTimeouts;
   /**
    * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
    * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
@@ -110,6 +113,16 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       ? parseScenario(options.scenario)
       : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
   const world = await openWorld(scenario, options.statePath);
+  try {
+    return await serveWorld(home, options, world);
+  } catch (error) {
+    // A failed start must not keep the state file locked.
+    world.closeStore();
+    throw error;
+  }
+}
+
+async function serveWorld(home: string, options: StartEmulatorOptions, world: WorldState): Promise<Emulator> {
   if (options.currentVm !== undefined) {
     if (!VIRTUAL_MACHINE_ID.test(options.currentVm))
       throw new ScenarioError(
@@ -143,6 +156,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
     dispatcher,
     certificates: createLeafCertificates(ca),
     log,
+    ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
@@ -214,6 +228,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       stopped ??= (async () => {
         context.operations.close();
         await Promise.all([proxy.close(), admin.close()]);
+        world.closeStore();
         if (options.writeRuntimeFile) await removeRuntimeInfo(home, process.pid);
       })();
       return stopped;

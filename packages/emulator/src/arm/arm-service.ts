@@ -6,6 +6,7 @@ import type { RbacEvaluator } from "../auth/rbac.ts";
 import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
+import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import type { Reply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
@@ -138,6 +139,9 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
           if (!apiVersion) throw armErrors.missingApiVersion();
           if (!API_VERSION.test(apiVersion)) throw armErrors.invalidApiVersion(apiVersion);
 
+          if (rawBody.length > 0 && !isJsonMediaType(exchange.request.headers["content-type"]))
+            throw armErrors.unsupportedMediaType(exchange.request.headers["content-type"]);
+
           const throttle = options.faults.takeArmThrottle();
           if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
 
@@ -147,7 +151,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
             query: url.searchParams,
             apiVersion,
             headers: exchange.request.headers,
-            body: parseJsonBody(rawBody),
+            body: parseArmJsonBody(rawBody),
             caller,
             baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
             requestId,
@@ -201,19 +205,19 @@ interface RouteCall {
  * verbatim (JSONC, comments kept) after an unquoted `template:` key (azure-cli's JsonCTemplatePolicy; ARM template
  * docs, syntax.md, "Comments and metadata"). Strict JSON is tried first so the common case keeps its exact messages.
  */
-function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  const text = raw.toString("utf8");
-  if (text.trim() === "") return undefined;
+function parseArmJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(text);
-  } catch (strictError) {
-    try {
-      return JSON5.parse(text);
-    } catch {
-      throw armErrors.invalidRequestContent((strictError as Error).message);
-    }
+    return parseJsonBody(raw, { lenient: (text) => JSON5.parse(text) });
+  } catch (error) {
+    if (error instanceof JsonBodyError) throw armErrors.invalidRequestContent(error.message);
+    throw error;
   }
+}
+
+/** application/json (any parameters), text/json and `+json` types: what ARM's JSON formatter reads. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType === "text/json" || mediaType.endsWith("+json");
 }
 
 function compactTimestamp(date: Date): string {

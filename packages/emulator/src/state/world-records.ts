@@ -30,3 +30,13 @@ export interface ArmResourceRecord {
   /** What a provider keeps with the resource beyond its body (a deployment's template and operations, a vault's DNS wait). */
   extra?: Record<string, unknown>;
 }
+
+export interface ResourceGroupRecord {
+  subscriptionId: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  managedBy?: string;
+  provisioningState: "Succeeded" | "Deleting";
+  createdTime: string;
+}

@@ -40,7 +40,7 @@ export const EMULATOR_LAYERS: Layer[] = [
   {
     name: "composition",
     why: "starts the parts and wires them together: the emulator, its CLI, its admin endpoint, the package entry",
-    paths: ["emulator.ts", "emulated-services.ts", "cli.ts", "admin/", "index.ts"],
+    paths: ["emulator.ts", "emulated-services.ts", "cli.ts", "process-guard.ts", "admin/", "index.ts"],
   },
 ];
 
