@@ -1,6 +1,5 @@
 // startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
 // running emulator, and returns the environment that points an unmodified Azure program at it.
-import { fileURLToPath } from "node:url";
 import { startAdminServer } from "./admin/admin-server.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
@@ -13,6 +12,7 @@ import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./h
 import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
 import { ServiceDispatcher } from "./services.ts";
+import { sharedPath } from "./shared-files.ts";
 import {
   loadScenarioFile,
   parseScenario,
@@ -23,14 +23,13 @@ import {
 import { openWorld } from "./state/state-file.ts";
 import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
+import type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
 import type { ConnectionTimeouts } from "./tls/proxy-safety.ts";
 
-/** shared/scenarios/default.json in this repository. */
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(
-  new URL("../../../shared/scenarios/default.json", import.meta.url),
-);
+/** shared/scenarios/default.json (in this repository, or in the installed package). */
+export const DEFAULT_SCENARIO_PATH = sharedPath("scenarios/default.json");
 
 export interface StartEmulatorOptions {
   /** A scenario file path or a scenario object; default shared/scenarios/default.json. Ignored when `statePath` exists. */
@@ -58,6 +57,11 @@ export interface StartEmulatorOptions {
   pageSize?: number;
   /** Time limits on proxy connections, plain and inside TLS tunnels (default: Node's, plus a 120 s idle limit). */
   connectionTimeouts?: ConnectionTimeouts;
+  /**
+   * CONNECT to a host no service emulates: "refuse" every one (default: a test never leaves the machine), or "tunnel"
+   * those that are not Azure's straight through, untouched (the CLI's default, so a shell under `env` keeps working).
+   */
+  foreignHosts?: ForeignHostPolicy;
   /**
    * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
    * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
@@ -157,6 +161,7 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     certificates: createLeafCertificates(ca),
     log,
     ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
+    foreignHosts: options.foreignHosts ?? "refuse",
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });

@@ -17,3 +17,4 @@ export {
   type ScenarioInput,
 } from "./state/scenario-schema.ts";
 export type { ArmResourceRecord } from "./state/world-state.ts";
+export type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";

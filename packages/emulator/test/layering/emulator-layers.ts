@@ -11,8 +11,8 @@ export interface Layer {
 export const EMULATOR_LAYERS: Layer[] = [
   {
     name: "identifiers",
-    why: "hosts, resource types and ID builders that every layer names",
-    paths: ["identifiers.ts"],
+    why: "hosts, resource types and ID builders that every layer names, and where the shared fixtures are",
+    paths: ["identifiers.ts", "shared-files.ts"],
   },
   {
     name: "cross-cutting",
@@ -29,6 +29,8 @@ export const EMULATOR_LAYERS: Layer[] = [
       "services.ts",
       "home.ts",
       "environment.ts",
+      "shell-environment.ts",
+      "cli-invocation.ts",
       "client-options.ts",
     ],
   },
@@ -55,13 +57,13 @@ export interface InnerRule {
 
 export const INNER_RULES: InnerRule[] = [
   {
-    from: ["tls/", "environment.ts", "home.ts", "files/"],
+    from: ["tls/", "environment.ts", "shell-environment.ts", "cli-invocation.ts", "home.ts", "files/"],
     forbidden: ["state/"],
     why: "the proxy, the environment and the home folder work without the emulated world; shared file helpers live in files/",
   },
   {
     from: ["arm/deployments/template-engine/"],
-    only: ["arm/deployments/template-engine/", "identifiers.ts"],
+    only: ["arm/deployments/template-engine/", "identifiers.ts", "shared-files.ts"],
     why: "the template engine evaluates ARM templates with no HTTP and no world: it stands alone",
   },
 ];
