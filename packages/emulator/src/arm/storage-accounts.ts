@@ -23,7 +23,7 @@ import {
 import { resolveIdentity } from "./resource-identities.ts";
 import {
   existingResource,
-  hasRoleInSubscription,
+  readableInSubscription,
   replyToDelete,
   replyWithSaved,
   routeAddress,
@@ -408,11 +408,14 @@ export const storageAccountsProvider: ArmProvider = {
       path: "/subscriptions/:subscriptionId/providers/Microsoft.Storage/storageAccounts",
       handler: (request) => {
         const subscriptionId = request.params.subscriptionId ?? "";
-        if (!hasRoleInSubscription(request, subscriptionId))
-          request.authorize(`${STORAGE_ACCOUNT_TYPE}/read`, requestScope(request));
         return listReply(
           request,
-          request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }),
+          readableInSubscription(
+            request,
+            `${STORAGE_ACCOUNT_TYPE}/read`,
+            request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }),
+            (account) => account.id,
+          ),
         );
       },
     },

@@ -153,7 +153,12 @@ function providerCheck(request: ArmRequest, plan: ResourcePlan, body: unknown): 
   const type = plan.type.toLowerCase();
   if (type === STORAGE_ACCOUNT_TYPE.toLowerCase())
     return validateStorageAccount(request.world, address, body);
-  if (type === VAULT_RESOURCE_TYPE.toLowerCase()) return validateVault(request.world, address);
+  if (type === VAULT_RESOURCE_TYPE.toLowerCase())
+    return validateVault(
+      request.world,
+      address,
+      (body as { properties?: { createMode?: unknown } } | undefined)?.properties?.createMode,
+    );
   return undefined;
 }
 
