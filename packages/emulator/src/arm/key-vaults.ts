@@ -28,6 +28,7 @@ import {
   replyWithSaved,
   routeAddress,
 } from "./resource-requests.ts";
+import { withSystemData } from "./system-data.ts";
 
 const SECRET_TYPE = "Microsoft.KeyVault/vaults/secrets";
 const VAULT_PATH =
@@ -74,8 +75,8 @@ const vaultAddress = (request: ArmRequest): ResourceAddress =>
 function withDnsRegistrationDone(world: WorldState, record: ArmResourceRecord): ArmResourceRecord {
   const readyAt = Number(record.extra?.dnsReadyAt ?? 0);
   if (record.properties.provisioningState !== "RegisteringDns" || Date.now() < readyAt) return record;
-  const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" } };
-  delete ready.extra;
+  const { dnsReadyAt: _done, ...extra } = record.extra ?? {};
+  const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" }, extra };
   world.putResource(ready);
   return ready;
 }
@@ -147,10 +148,14 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
     // A vault created again under an old name is a new vault (the data plane starts it empty).
     createdTime: existing?.createdTime ?? now,
     changedTime: now,
-    ...(registering ? { extra: { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } } : {}),
+    extra: {
+      ...withSystemData(request, existing, now),
+      ...(registering ? { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } : {}),
+    },
   };
-  // Vaults_CreateOrUpdate answers 201/200 with the vault; while it registers DNS the SDK polls the vault itself.
-  const reply = await replyWithSaved(request, record, existing ? 200 : 201);
+  // Vaults_CreateOrUpdate answers 200 with the vault, for a new vault too (recorded: azure-sdk-assets
+  // js/sdk/keyvault/arm-keyvault recording_vaults_create_test); while it registers DNS the SDK polls the vault itself.
+  const reply = await replyWithSaved(request, record, 200);
   return registering ? { ...reply, headers: { "retry-after": "1" } } : reply;
 }
 
@@ -158,6 +163,7 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
   request.authorize(`${VAULT_RESOURCE_TYPE}/write`, requestScope(request));
   const existing = existingVault(request);
   const input = parseArmBody(vaultPatchSchema, request.body);
+  const now = new Date().toISOString();
   const record: ArmResourceRecord = {
     ...existing,
     ...(input.tags !== undefined ? { tags: input.tags } : {}),
@@ -166,7 +172,8 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
       ...(input.properties ?? {}),
       vaultUri: existing.properties.vaultUri,
     },
-    changedTime: new Date().toISOString(),
+    changedTime: now,
+    extra: { ...existing.extra, ...withSystemData(request, existing, now) },
   };
   return replyWithSaved(request, record, 200);
 }

@@ -96,11 +96,16 @@ function describeCaller(caller: CallerDescription): string {
 const vaultTag = (vault: VaultReference) => `${vault.name};location=${vault.location}`;
 
 export const keyVaultErrors = {
-  /** No (Bearer) token: the challenge the SDK answers (recorded responses in azure-sdk-for-js keyvault tests, 2021+). */
+  /** No (Bearer) token: the challenge the SDK answers (wording as recorded in 2026: azure-sdk-assets keyvault-secrets). */
   missingToken(tenantId: string): KeyVaultError {
-    return new KeyVaultError(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", {
-      headers: keyVaultChallenge(tenantId),
-    });
+    return new KeyVaultError(
+      401,
+      "Unauthorized",
+      "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.",
+      {
+        headers: keyVaultChallenge(tenantId),
+      },
+    );
   },
   /** A token for another resource (MicrosoftDocs/azure-docs#109562, turbot/steampipe-plugin-azure#452). */
   wrongAudience(tenantId: string, audience: string): KeyVaultError {
