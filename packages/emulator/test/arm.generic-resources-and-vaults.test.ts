@@ -58,15 +58,13 @@ describe("generic resources and Key Vault vaults", () => {
     );
     const vaultId = `${groupId("rg-msi-samples")}/providers/Microsoft.KeyVault/vaults/kv-generic-ruby`;
     expect(
-      emulator
-        .requests()
-        .some(
-          (e) =>
-            e.method === "PUT" &&
-            e.path.includes("/Microsoft.KeyVault//vaults/kv-generic-ruby") &&
-            // Key Vault answers a create with 200, as recorded against Azure (see test/replay).
-            e.status === 200,
-        ),
+      emulator.requests().some(
+        (e) =>
+          e.method === "PUT" &&
+          e.path.includes("/Microsoft.KeyVault//vaults/kv-generic-ruby") &&
+          // Key Vault answers a create with 200, as recorded against Azure (see test/replay).
+          e.status === 200,
+      ),
     ).toBe(true);
     expect(vault).toMatchObject({
       id: vaultId,
