@@ -133,6 +133,23 @@ function endpoints(name: string, kind: string, suffix = ""): Record<string, stri
   );
 }
 
+/**
+ * The firewall of a new account (recorded: azure-sdk-assets js/sdk/storage/arm-storage storageaccounts tests). The RP
+ * always answers the whole shape: a write that sets part of `networkAcls` (say `defaultAction: Deny`) gets the
+ * defaults for the rest, never an object without `bypass`, `ipRules` or `virtualNetworkRules` (storage.json
+ * NetworkRuleSet: bypass defaults to AzureServices).
+ */
+const DEFAULT_NETWORK_ACLS = {
+  ipv6Rules: [],
+  bypass: "AzureServices",
+  virtualNetworkRules: [],
+  ipRules: [],
+  defaultAction: "Allow",
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** Properties as the storage RP returns them: what the caller set, with the RP's defaults and computed fields. */
 function accountProperties(
   name: string,
@@ -153,13 +170,7 @@ function accountProperties(
     privateEndpointConnections: [],
     minimumTlsVersion: "TLS1_2",
     allowBlobPublicAccess: false,
-    networkAcls: {
-      ipv6Rules: [],
-      bypass: "AzureServices",
-      virtualNetworkRules: [],
-      ipRules: [],
-      defaultAction: "Allow",
-    },
+    networkAcls: DEFAULT_NETWORK_ACLS,
     supportsHttpsTrafficOnly: true,
     encryption: {
       services: { file: encryptionTime, blob: encryptionTime },
@@ -168,6 +179,9 @@ function accountProperties(
     ...(kind === "StorageV2" || kind === "BlobStorage" ? { accessTier: "Hot" } : {}),
     ...(existing?.properties ?? {}),
     ...input,
+    ...(isRecord(input.networkAcls)
+      ? { networkAcls: { ...DEFAULT_NETWORK_ACLS, ...input.networkAcls } }
+      : {}),
     provisioningState: "Succeeded",
     creationTime: created,
     primaryEndpoints: endpoints(name, kind),

@@ -235,6 +235,18 @@ export const keyVaultErrors = {
       "This operation is not supported on a vault whose soft delete is disabled.",
     );
   },
+  /** A restore whose blob is not a backup (recorded: azure-sdk-assets keyvault-secrets, restore malformed backup). */
+  malformedBackup(): KeyVaultError {
+    return new KeyVaultError(
+      400,
+      "Malformed backup blob",
+      "Backup blob contains invalid or corrupt version.",
+    );
+  },
+  /** A restore of a name the vault already has. Emulator wording: Key Vault's own was not found in a recording. */
+  secretAlreadyExists(name: string): KeyVaultError {
+    return new KeyVaultError(409, "Conflict", `Secret ${name} already exists in this vault.`);
+  },
   /** A secret name outside 1-127 letters, digits and hyphens (aspnet/MicrosoftConfigurationBuilders#22). */
   invalidName(name: string): KeyVaultError {
     return new KeyVaultError(400, "BadParameter", `The request URI contains an invalid name: ${name}`);
