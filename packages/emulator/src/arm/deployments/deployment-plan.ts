@@ -92,12 +92,9 @@ export function planDeployment(request: ArmRequest, group: ResourceGroupRecord):
     if (properties.templateLink) {
       const uri = properties.templateLink.uri ?? properties.templateLink.id ?? "";
       template = resolveTemplateLink(uri).template;
-      templateLink = {
-        uri,
-        ...(properties.templateLink.contentVersion
-          ? { contentVersion: properties.templateLink.contentVersion }
-          : {}),
-      };
+      // ARM answers the link with the template's contentVersion when the request gave none.
+      const contentVersion = properties.templateLink.contentVersion ?? template.contentVersion;
+      templateLink = { uri, ...(typeof contentVersion === "string" ? { contentVersion } : {}) };
     } else {
       template = properties.template as TemplateObject;
     }
