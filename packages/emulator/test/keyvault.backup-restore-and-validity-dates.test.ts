@@ -59,6 +59,9 @@ describe("secret backups and validity dates", () => {
     for await (const version of client().listPropertiesOfSecretVersions("backed-up"))
       versions.push(version.version ?? "");
     expect(versions).toHaveLength(2);
+    // The world's backup key never shows on the admin endpoint.
+    const state = JSON.parse(await (await fetch(`${emulator.adminUrl}/state`)).text());
+    expect(state.namespaces["keyvault-backup-key"]).toEqual({ value: "REDACTED" });
   });
 
   it("refuses a blob it did not make with Key Vault's 400 Malformed backup blob", async () => {

@@ -283,14 +283,6 @@ export const keyVaultErrors = {
       `The requested resource does not support http method '${method}'.`,
     );
   },
-  /** An operation Key Vault has and the emulator does not (backup, restore): said plainly, not a 404 or 405. */
-  notEmulated(operation: string): KeyVaultError {
-    return new KeyVaultError(
-      501,
-      "NotImplemented",
-      `msi-emulator does not emulate Key Vault's ${operation} operation.`,
-    );
-  },
   requestTooLarge(limitBytes: number): KeyVaultError {
     return new KeyVaultError(
       413,

@@ -11,11 +11,14 @@ const MAGIC = Buffer.from("msi-emulator-secret-backup-1");
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** The world's backup key, made on first use and kept (persisted) with the world. */
+/**
+ * The world's backup key, made on first use and kept (persisted) with the world; kept as `value` so the admin
+ * endpoint redacts it like secret values and account keys.
+ */
 function backupKey(world: WorldState): Buffer {
-  const namespace = world.namespace<{ key?: string }>("keyvault-backup-key", () => ({}));
-  namespace.key ??= randomBytes(32).toString("base64");
-  return Buffer.from(namespace.key, "base64");
+  const namespace = world.namespace<{ value?: string }>("keyvault-backup-key", () => ({}));
+  namespace.value ??= randomBytes(32).toString("base64");
+  return Buffer.from(namespace.value, "base64");
 }
 
 /** The blob Key Vault's backup answers with `{ value }`: base64url, as the SDK passes it back to restore. */
