@@ -18,6 +18,8 @@ import type { LongRunningOperations } from "./long-running-operations.ts";
 
 const METHODS: ArmMethod[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
 /** yyyy-mm-dd with an optional suffix such as -preview: any version an SDK or the CLI sends is accepted. */
+/** ARM checks a subscription ID's form before looking it up: a GUID, braces and all forms aside. */
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+(\.\d+)?)?$/i;
 
 export interface ArmServiceOptions {
@@ -45,6 +47,8 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     if (match.kind === "not-found")
       throw armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
     const { route, params } = match;
+    if (params.subscriptionId !== undefined && !SUBSCRIPTION_ID.test(params.subscriptionId))
+      throw armErrors.invalidSubscriptionId(params.subscriptionId);
     if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
       throw armErrors.subscriptionNotFound(params.subscriptionId);
     }

@@ -29,6 +29,7 @@ import { resolveIdentity, userAssignedIdentityProperties } from "./resource-iden
 import {
   existingResource,
   hasRoleInSubscription,
+  readableInSubscription,
   replyToDelete,
   replyToHead,
   replyWithSaved,
@@ -208,11 +209,12 @@ function listCollection(request: ArmRequest, tail: string[]): Reply {
 function listTypeInSubscription(request: ArmRequest): Reply {
   const subscriptionId = request.params.subscriptionId ?? "";
   const type = `${request.params.providerNamespace ?? ""}/${request.params.resourceType ?? ""}`;
-  const scope = `/subscriptions/${subscriptionId}`;
-  if (!hasRoleInSubscription(request, subscriptionId)) request.authorize(`${type}/read`, scope);
-  const items = request.world
-    .listResources({ subscriptionId, type })
-    .filter((record) => request.can(`${record.type}/read`, record.id))
+  const items = readableInSubscription(
+    request,
+    `${type}/read`,
+    request.world.listResources({ subscriptionId, type }),
+    (record) => record.id,
+  )
     .sort((a, b) => a.id.localeCompare(b.id))
     .map(resourceBody);
   return { status: 200, body: pageOf(items, request) };
@@ -325,7 +327,7 @@ const routes: ArmRoute[] = [
           "Microsoft.Resources/subscriptions/resources/read",
           `/subscriptions/${subscriptionId}`,
         );
-      // ARM lists what the caller may read.
+      // ARM lists what the caller may read, each resource by its own type's read action.
       const readable = request.world
         .listResources({ subscriptionId })
         .filter((record) => request.can(`${record.type}/read`, record.id));
