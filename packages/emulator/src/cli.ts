@@ -70,8 +70,10 @@ program
   .addOption(latencyOption())
   .addOption(vmOption())
   .addOption(shellOption("syntax of the printed environment"))
+  .option("--no-dashboard", "do not serve the workshop dashboard page")
   .action(
     async (options: {
+      dashboard: boolean;
       scenario?: string;
       port?: number;
       adminPort?: number;
@@ -89,6 +91,7 @@ program
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
+        dashboard: options.dashboard,
         writeRuntimeFile: true,
       });
       const out = process.stdout;
@@ -101,6 +104,7 @@ program
       out.write(
         `  admin:  ${emulator.adminUrl}  (GET /requests, GET|PUT|DELETE /faults, GET|PUT|DELETE /vm, GET /state)\n`,
       );
+      if (emulator.dashboardUrl) out.write(`  dashboard: ${emulator.dashboardUrl}  (open it in a browser)\n`);
       out.write(`  VM:     ${describeVm(emulator.world.currentVm, emulator.world.currentVmChoice)}\n`);
       out.write(`  CA:     ${emulator.caCertPath}\n`);
       if (emulator.statePath) out.write(`  state:  ${emulator.statePath}\n`);
@@ -145,6 +149,7 @@ program
   .addOption(latencyOption())
   .addOption(vmOption())
   .option("--quiet", "print nothing but COMMAND's own output (the emulator's line goes to stderr)")
+  .option("--dashboard", "also serve the workshop dashboard page (its URL is printed to stderr)")
   .passThroughOptions()
   .action(
     async (
@@ -156,6 +161,7 @@ program
         latency?: "instant" | "realistic";
         vm?: string;
         quiet?: boolean;
+        dashboard?: boolean;
       },
     ) => {
       const emulator = await startEmulator({
@@ -164,11 +170,12 @@ program
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
+        dashboard: options.dashboard ?? false,
       });
       // Emulator information goes to stderr: COMMAND's stdout stays exactly its own.
       if (!options.quiet)
         process.stderr.write(
-          `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}; running: ${command.join(" ")}\n`,
+          `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}${emulator.dashboardUrl ? `, dashboard ${emulator.dashboardUrl}` : ""}; running: ${command.join(" ")}\n`,
         );
       const env: NodeJS.ProcessEnv = { ...process.env };
       for (const name of emulator.unsetEnv) delete env[name];
@@ -230,13 +237,14 @@ program
       if (resourceId && options.scenarioVm) fail("Give a VM resource ID or --scenario-vm, not both.");
       const info = await readRuntimeInfo(resolveHome(options.home));
       if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
+      const token = { "x-msi-emulator-token": info.adminToken ?? "" };
       const request: RequestInit = resourceId
         ? {
             method: "PUT",
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", ...token },
             body: JSON.stringify({ resourceId }),
           }
-        : { method: options.scenarioVm ? "DELETE" : "GET" };
+        : { method: options.scenarioVm ? "DELETE" : "GET", headers: token };
       const response = await fetch(`${info.adminUrl}/vm`, request).catch(() => undefined);
       if (!response) fail(`The emulator's admin endpoint ${info.adminUrl} did not answer.`);
       const body = (await response.json()) as {
