@@ -70,12 +70,14 @@ describe("faults", () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
       "imdsGoneForSeconds",
     );
-    expect((
+    expect(
+      (
         await fetch(`${emulator.adminUrl}/faults`, {
           method: "DELETE",
           headers: { "x-msi-emulator-token": emulator.adminToken },
         })
-      ).status).toBe(204);
+      ).status,
+    ).toBe(204);
     const log = (await (await fetch(`${emulator.adminUrl}/requests`)).json()) as { requests: unknown[] };
     expect(log.requests.length).toBeGreaterThan(0);
   });

@@ -1,8 +1,9 @@
 // Who may use the admin endpoint and the dashboard: loopback clients only, a Host header naming this loopback server
 // (a DNS-rebinding page calls with its own host name), and for every change, or a secret value, the per-run token the
 // dashboard page was served with (another local page can neither read that page nor forge the header).
-import type { IncomingMessage } from "node:http";
+
 import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { Reply } from "../http/reply.ts";
 
 /** The header that carries the per-run token (runtime.json's `adminToken`, the dashboard's meta tag). */

@@ -10,15 +10,15 @@ import { z } from "zod";
 import { type FaultController, type Faults, faultsSchema } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
 import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
+import { secretsOf } from "../keyvault/secret-store.ts";
+import { listVaults } from "../keyvault/vaults.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import { VIRTUAL_MACHINE_ID, VirtualMachineNotFoundError } from "../state/current-vm.ts";
 import type { WorldSnapshot, WorldState } from "../state/world-state.ts";
-import { secretsOf } from "../keyvault/secret-store.ts";
-import { listVaults } from "../keyvault/vaults.ts";
 import { refuseAdminRequest } from "./admin-guard.ts";
 import { dashboardFile } from "./dashboard-files.ts";
-import { explainRequest } from "./request-explanation.ts";
 import { streamRequestEvents } from "./request-events.ts";
+import { explainRequest } from "./request-explanation.ts";
 import { grantRole, grantSchema, revokeRole } from "./role-grants.ts";
 import { resetWorldToScenario } from "./scenario-reset.ts";
 import { worldOverview } from "./world-overview.ts";
@@ -180,13 +180,24 @@ export async function startAdminServer(options: {
   on("GET", "/secret-value", async (_request, url) => {
     const query = secretQuerySchema.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) return adminError("InvalidRequestContent", "Give ?vault=NAME&name=SECRET.");
-    const vault = listVaults(options.world).find((v) => v.name.toLowerCase() === query.data.vault.toLowerCase());
+    const vault = listVaults(options.world).find(
+      (v) => v.name.toLowerCase() === query.data.vault.toLowerCase(),
+    );
     const read = vault ? secretsOf(options.world, vault) : undefined;
     if (read?.changed) await options.world.commit();
     const secret = read?.secrets.find(query.data.name);
     const latest = secret?.versions.at(-1);
-    if (!latest) return adminError("SecretNotFound", `No secret '${query.data.name}' in vault '${query.data.vault}'.`, 404);
-    return { status: 200, headers: { "cache-control": "no-store" }, body: { name: secret?.name, value: latest.value } };
+    if (!latest)
+      return adminError(
+        "SecretNotFound",
+        `No secret '${query.data.name}' in vault '${query.data.vault}'.`,
+        404,
+      );
+    return {
+      status: 200,
+      headers: { "cache-control": "no-store" },
+      body: { name: secret?.name, value: latest.value },
+    };
   });
   on("POST", "/reset", async () => {
     await resetWorldToScenario(options.world);

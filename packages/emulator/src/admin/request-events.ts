@@ -25,7 +25,8 @@ export function streamRequestEvents(
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
   });
-  const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = (event: string, data: unknown) =>
+    response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send("requests", options.log.list(options.since));
 
   let pending: RequestLogEntry[] = [];

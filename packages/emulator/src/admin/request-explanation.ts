@@ -36,7 +36,11 @@ function challengePairOf(log: RequestLog, entry: RequestLogEntry): Record<string
   return undefined;
 }
 
-export function explainRequest(log: RequestLog, world: WorldState, seq: number): Record<string, unknown> | undefined {
+export function explainRequest(
+  log: RequestLog,
+  world: WorldState,
+  seq: number,
+): Record<string, unknown> | undefined {
   const entry = log.get(seq);
   if (!entry) return undefined;
   const { details, ...summary } = entry;
@@ -46,7 +50,12 @@ export function explainRequest(log: RequestLog, world: WorldState, seq: number):
     apiVersion: apiVersionOf(entry.path) ?? null,
     userAgent: details?.userAgent ?? null,
     identity: identity
-      ? { kind: identity.kind, name: identity.name, clientId: identity.clientId, objectId: identity.principalId }
+      ? {
+          kind: identity.kind,
+          name: identity.name,
+          clientId: identity.clientId,
+          objectId: identity.principalId,
+        }
       : (entry.principal ?? null),
     decisions: (details?.rbacChecks ?? []).map(explainDecision),
     token: details?.token ?? null,

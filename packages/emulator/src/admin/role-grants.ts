@@ -16,7 +16,8 @@ export const grantSchema = z
 function missingScope(world: WorldState, scope: string): Reply | undefined {
   const parts = scope.replace(/\/+$/, "").split("/");
   const subscriptionId = parts[2] ?? "";
-  if (!world.findSubscription(subscriptionId)) return armErrors.subscriptionNotFound(subscriptionId).toReply();
+  if (!world.findSubscription(subscriptionId))
+    return armErrors.subscriptionNotFound(subscriptionId).toReply();
   if (parts.length === 3) return undefined;
   const group = parts[4] ?? "";
   if (parts[3]?.toLowerCase() !== "resourcegroups" || !world.getResourceGroup(subscriptionId, group))

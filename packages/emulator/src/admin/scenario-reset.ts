@@ -1,6 +1,6 @@
 // "Reset to scenario" from the dashboard: the world becomes what the scenario describes again (groups, resources,
 // role assignments, secrets, the VM IMDS answers as), in place, so every service keeps its reference to it.
-import { type WorldState, WorldState as World } from "../state/world-state.ts";
+import { WorldState as World, type WorldState } from "../state/world-state.ts";
 
 export async function resetWorldToScenario(world: WorldState): Promise<void> {
   const fresh = World.fromScenario(world.scenario).snapshot();

@@ -1,10 +1,11 @@
 // The world as the dashboard shows it, in one read: the VM and its identities (and which one IMDS answers for without
 // a selector), role assignments with role names, subscriptions -> groups -> resources, deployments with their
 // operations, vaults -> secret names and attributes (never values), the VMs IMDS could answer as, and the switches.
-import { selectIdentity } from "../imds/token-endpoint.ts";
-import { BUILT_IN_ROLES, findBuiltInRole } from "../auth/built-in-roles.ts";
+
 import { DEPLOYMENT_TYPE, deploymentExtra } from "../arm/deployments/deployment-records.ts";
+import { BUILT_IN_ROLES, findBuiltInRole } from "../auth/built-in-roles.ts";
 import type { FaultController } from "../faults/faults.ts";
+import { selectIdentity } from "../imds/token-endpoint.ts";
 import { secretsOf } from "../keyvault/secret-store.ts";
 import { listVaults } from "../keyvault/vaults.ts";
 import { VIRTUAL_MACHINE_TYPE } from "../state/current-vm.ts";

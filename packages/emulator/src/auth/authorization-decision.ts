@@ -1,7 +1,8 @@
 // Why an RBAC check allowed or denied an operation, in words a workshop can read: which role at which scope granted
 // it, or, for each assignment the principal has, why it did not apply (other scope, role lacks the action).
-import { findBuiltInRole } from "./built-in-roles.ts";
+
 import type { RbacCheck } from "../log/request-trace.ts";
+import { findBuiltInRole } from "./built-in-roles.ts";
 import { roleGrants, scopeIsWithin } from "./rbac.ts";
 
 export interface ConsideredAssignment {
@@ -23,7 +24,7 @@ export interface AuthorizationDecision {
   grantedBy?: ConsideredAssignment;
   /** The principal's assignments that were looked at (all of them when denied). */
   considered: ConsideredAssignment[];
-  /** One sentence: "Reader at /subscriptions/... allows ..." or why nothing matched. */
+  /** One sentence: "'Reader' assigned at /subscriptions/... grants ..." or why nothing matched. */
   summary: string;
 }
 
@@ -40,7 +41,8 @@ export function explainDecision(check: RbacCheck): AuthorizationDecision {
       roleName: role?.roleName ?? assignment.roleDefinitionId,
       scope: assignment.scope,
     };
-    if (!scopeIsWithin(scope, assignment.scope)) entry.notApplicable = "assigned at a scope that does not contain it";
+    if (!scopeIsWithin(scope, assignment.scope))
+      entry.notApplicable = "assigned at a scope that does not contain it";
     else if (!role) entry.notApplicable = "not a built-in role the emulator knows";
     else if (!roleGrants(role, operation, kind))
       entry.notApplicable = `the role's ${kind === "action" ? "actions" : "data actions"} do not include it`;
@@ -49,10 +51,10 @@ export function explainDecision(check: RbacCheck): AuthorizationDecision {
   }
   const what = `${operation} at ${scope}`;
   const summary = grantedBy
-    ? `Allowed: '${grantedBy.roleName}' assigned at ${grantedBy.scope} grants ${what}.`
+    ? `'${grantedBy.roleName}' assigned at ${grantedBy.scope} grants ${what}.`
     : considered.length === 0
-      ? `Denied: the principal has no role assignment at all, so nothing grants ${what}.`
-      : `Denied: none of the principal's ${considered.length} role assignment(s) grants ${what}.`;
+      ? `The principal has no role assignment at all, so nothing grants ${what}.`
+      : `None of the principal's ${considered.length} role assignment(s) grants ${what}.`;
   return {
     allowed: grantedBy !== undefined,
     principalId,

@@ -74,7 +74,13 @@ export class RbacEvaluator {
 
   #grants(principalId: string, operation: string, scope: string, kind: "action" | "dataAction"): boolean {
     // The request log shows each decision with its reason (the dashboard's "why was this allowed or denied").
-    currentTrace()?.recordRbacCheck({ principalId, operation, kind, scope, assignments: this.#assignments() });
+    currentTrace()?.recordRbacCheck({
+      principalId,
+      operation,
+      kind,
+      scope,
+      assignments: this.#assignments(),
+    });
     return this.#assignmentsFor(principalId, scope).some((assignment) => {
       const role = findBuiltInRole(assignment.roleDefinitionId);
       return role !== undefined && roleGrants(role, operation, kind);
