@@ -125,10 +125,20 @@ export async function startAdminServer(options: {
   };
 
   on("GET", "/health", () => ({ status: 200, body: { status: "ok", ...options.info() } }));
-  on("GET", "/requests", (_request, url) => ({
-    status: 200,
-    body: { requests: options.log.list(Number(url.searchParams.get("since") ?? 0)) },
-  }));
+  // ?since=N: newer than N; ?before=N: older than N; ?tail=N: only the newest N of those (the dashboard shows the
+  // latest first and loads the rest after, so a full log does not delay its first screen).
+  on("GET", "/requests", (_request, url) => {
+    const number = (name: string) => {
+      const value = Number(url.searchParams.get(name) ?? Number.NaN);
+      return Number.isInteger(value) && value >= 0 ? value : undefined;
+    };
+    const before = number("before");
+    const tail = number("tail");
+    let requests = options.log.list(number("since") ?? 0);
+    if (before !== undefined) requests = requests.filter((e) => e.seq < before);
+    if (tail !== undefined) requests = requests.slice(Math.max(0, requests.length - tail));
+    return { status: 200, body: { requests } };
+  });
   on("DELETE", "/requests", () => {
     options.log.clear();
     return { status: 204 };

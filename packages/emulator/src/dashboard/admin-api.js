@@ -19,6 +19,7 @@ async function call(method, path, body) {
 export const adminApi = {
   overview: () => call("GET", "/overview"),
   request: (seq) => call("GET", `/requests/${seq}`),
+  requests: (query) => call("GET", `/requests${query}`),
   grant: (principalId, role, scope) => call("POST", "/role-assignments", { principalId, role, scope }),
   revoke: (name) => call("DELETE", `/role-assignments/${encodeURIComponent(name)}`),
   setFaults: (faults) => call("PUT", "/faults", faults),

@@ -59,16 +59,31 @@ async function showDetail(entry) {
 
 const table = new RequestTable(document.getElementById("requests"), showDetail);
 
-function follow() {
-  const last = table.entries.at(-1)?.seq ?? 0;
-  const events = new EventSource(`/events?since=${last}`);
-  events.addEventListener("requests", (event) => {
-    table.add(JSON.parse(event.data));
-    if (document.body.dataset.ready !== "true") {
-      document.body.dataset.ready = "true";
-      performance.mark("dashboard-ready");
-    }
-  });
+function markReady() {
+  if (document.body.dataset.ready === "true") return;
+  document.body.dataset.ready = "true";
+  // After the first frame that shows the table: what "interactive" means in the dashboard benchmark.
+  requestAnimationFrame(() => performance.mark("dashboard-ready"));
+}
+
+/** Reads the log: the newest requests first (the first screen), then new ones live, then the older ones. */
+async function follow() {
+  try {
+    table.add((await adminApi.requests("?tail=200")).requests);
+  } catch (error) {
+    reportError(error);
+  }
+  markReady();
+  followLive();
+  const oldest = table.entries[0]?.seq;
+  if (oldest !== undefined && oldest > 1)
+    table.addOlder((await adminApi.requests(`?before=${oldest}`)).requests);
+  requestAnimationFrame(() => performance.mark("dashboard-history"));
+}
+
+function followLive() {
+  const events = new EventSource(`/events?since=${table.entries.at(-1)?.seq ?? 0}`);
+  events.addEventListener("requests", (event) => table.add(JSON.parse(event.data)));
   events.addEventListener("world", () => refreshOverview());
   events.addEventListener("open", () => {
     connection.textContent = "live";

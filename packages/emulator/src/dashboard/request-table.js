@@ -4,6 +4,8 @@ import { h } from "./dom.js";
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
+/** As many as the emulator's log keeps: a day of workshop runs does not grow the page without bound. */
+const MAX_ENTRIES = 10_000;
 
 function apiVersionOf(path) {
   const match = /[?&]api(?:-|%2D)version=([^&]*)/i.exec(path);
@@ -22,8 +24,11 @@ export class RequestTable {
     this.entries = [];
     this.bySeq = new Map();
     this.selectedSeq = undefined;
+    this.count = document.getElementById("request-count");
     this.spacer = h("div", { className: "spacer" });
     this.rows = h("div", { className: "rows" });
+    /** The row element showing each request in view, by seq. */
+    this.rowBySeq = new Map();
     container.append(this.spacer, this.rows);
     this.frame = 0;
     container.addEventListener("scroll", () => this.schedule());
@@ -42,7 +47,19 @@ export class RequestTable {
       this.entries.push(entry);
       this.bySeq.set(entry.seq, entry);
     }
+    if (this.entries.length > MAX_ENTRIES)
+      for (const dropped of this.entries.splice(0, this.entries.length - MAX_ENTRIES))
+        this.bySeq.delete(dropped.seq);
     this.schedule();
+  }
+
+  /** Adds entries older than every one shown (the history, loaded after the first screen). */
+  addOlder(entries) {
+    const first = this.entries[0]?.seq ?? Number.POSITIVE_INFINITY;
+    const older = entries.filter((entry) => entry.seq < first && !this.bySeq.has(entry.seq));
+    for (const entry of older) this.bySeq.set(entry.seq, entry);
+    this.entries = [...older, ...this.entries];
+    this.add([]);
   }
 
   schedule() {
@@ -77,39 +94,68 @@ export class RequestTable {
     const first = Math.max(0, Math.floor(this.container.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const visible = Math.ceil(this.container.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(total, first + visible);
-    const rows = [];
+    // Rows are keyed by request: when new requests push the others down, a row only moves (its `top` changes);
+    // only rows that come into view are refilled. Hundreds of requests a second then cost a few text updates.
+    const wanted = new Map();
     for (let position = first; position < last; position++) {
       const entry = this.entries[total - 1 - position];
-      rows.push(this.#row(entry, position));
+      wanted.set(entry.seq, { entry, position });
     }
-    this.rows.replaceChildren(...rows);
-    document.getElementById("request-count").textContent = `(${total})`;
+    const free = [];
+    for (const [seq, row] of this.rowBySeq) {
+      if (wanted.has(seq)) continue;
+      this.rowBySeq.delete(seq);
+      free.push(row);
+    }
+    for (const [seq, { entry, position }] of wanted) {
+      let row = this.rowBySeq.get(seq);
+      if (!row) {
+        row = free.pop() ?? this.rows.appendChild(this.#emptyRow());
+        this.#fill(row, entry);
+        this.rowBySeq.set(seq, row);
+      }
+      const top = `${position * ROW_HEIGHT}px`;
+      // Through the CSSOM: the page's Content-Security-Policy allows no inline style attributes.
+      if (row.style.top !== top) row.style.top = top;
+      const selected = seq === this.selectedSeq;
+      if (row.classList.contains("selected") !== selected) {
+        row.classList.toggle("selected", selected);
+        row.setAttribute("aria-selected", String(selected));
+      }
+    }
+    for (const row of free) row.remove();
+    this.count.textContent = `(${total})`;
   }
 
-  #row(entry, position) {
-    const [pathOnly] = entry.path.split("?");
-    const row = h(
+  #emptyRow() {
+    return h(
       "div",
-      {
-        className: `request-row${entry.seq === this.selectedSeq ? " selected" : ""}`,
-        role: "option",
-        "aria-selected": entry.seq === this.selectedSeq ? "true" : "false",
-        "data-seq": entry.seq,
-        "data-service": entry.service,
-        "data-status": entry.status,
-      },
-      h("span", {}, entry.time.slice(11, 23)),
-      h("span", { title: entry.client ?? "" }, entry.client ?? ""),
-      h("span", {}, entry.method),
-      h("span", { title: entry.host }, entry.host),
-      h("span", { title: pathOnly }, pathOnly),
-      h("span", {}, apiVersionOf(entry.path)),
-      h("span", { className: `status ${statusClass(entry.status)}` }, entry.status),
-      h("span", {}, entry.durationMs),
+      { className: "request-row", role: "option", "aria-selected": "false" },
+      ...Array.from({ length: 8 }, () => h("span")),
     );
-    // Through the CSSOM: the page's Content-Security-Policy allows no inline style attributes.
-    row.style.top = `${position * ROW_HEIGHT}px`;
-    return row;
+  }
+
+  #fill(row, entry) {
+    const [pathOnly] = entry.path.split("?");
+    const cells = row.children;
+    const texts = [
+      entry.time.slice(11, 23),
+      entry.client ?? "",
+      entry.method,
+      entry.host,
+      pathOnly,
+      apiVersionOf(entry.path),
+      entry.status,
+      entry.durationMs,
+    ];
+    for (let i = 0; i < texts.length; i++) cells[i].textContent = texts[i];
+    cells[1].title = entry.client ?? "";
+    cells[3].title = entry.host;
+    cells[4].title = pathOnly;
+    cells[6].className = `status ${statusClass(entry.status)}`;
+    row.dataset.seq = entry.seq;
+    row.dataset.service = entry.service;
+    row.dataset.status = entry.status;
   }
 
   #onKey(event) {

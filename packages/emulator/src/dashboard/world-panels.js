@@ -85,9 +85,10 @@ export function vmPanel(overview) {
   );
 }
 
-function scopeLabel(scope) {
+function scopeLabel(scope, subscriptions = []) {
   const parts = scope.split("/");
-  if (parts.length <= 3) return `subscription ${shortId(parts[2] ?? "")}`;
+  const subscription = subscriptions.find((s) => s.id.toLowerCase() === (parts[2] ?? "").toLowerCase());
+  if (parts.length <= 3) return `subscription ${subscription?.displayName ?? shortId(parts[2] ?? "")}`;
   if (parts.length <= 5) return `group ${parts[4]}`;
   return `${parts.slice(6, -1).join("/")} ${parts.at(-1)}`;
 }
@@ -140,7 +141,7 @@ export function rolesPanel(overview) {
       h(
         "div",
         { className: "scope" },
-        h("h4", { title: scopeId }, scopeLabel(scopeId)),
+        h("h4", { title: scopeId }, scopeLabel(scopeId, overview.subscriptions)),
         h(
           "ul",
           {},
