@@ -1,5 +1,6 @@
 // startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
 // running emulator, and returns the environment that points an unmodified Azure program at it.
+import { randomBytes } from "node:crypto";
 import { startAdminServer } from "./admin/admin-server.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
@@ -40,6 +41,8 @@ export interface StartEmulatorOptions {
   port?: number;
   /** Admin endpoint port; 0 or absent picks a free one. */
   adminPort?: number;
+  /** Serve the workshop dashboard at the admin endpoint's `/` (the CLI's `start` does; default off). */
+  dashboard?: boolean;
   /** State folder for the CA and signing key; default MSI_EMULATOR_HOME or ~/.msi-emulator. */
   home?: string;
   /**
@@ -77,6 +80,10 @@ export interface Emulator {
   port: number;
   proxyUrl: string;
   adminUrl: string;
+  /** This run's admin token: changes through the admin endpoint carry it in the x-msi-emulator-token header. */
+  adminToken: string;
+  /** The dashboard page, when `dashboard` was asked for. */
+  dashboardUrl: string | undefined;
   caCertPath: string;
   caBundlePath: string;
   home: string;
@@ -142,7 +149,9 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
   const tokens = await TokenService.fromHome(home);
   const log = new RequestLog();
   const faults = new FaultController(faultsSchema.parse(options.faults ?? activeScenario.faults));
-  const latency = options.latency ?? activeScenario.latency;
+  const initialLatency = options.latency ?? activeScenario.latency;
+  // The dashboard can switch it while the emulator runs.
+  let latency = initialLatency;
   const context: EmulatorContext = {
     world,
     tokens,
@@ -166,11 +175,21 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
   const startedAt = new Date().toISOString();
+  const adminToken = randomBytes(32).toString("base64url");
   const admin = await startAdminServer({
     port: options.adminPort ?? 0,
     log,
     faults,
     world,
+    token: adminToken,
+    dashboard: options.dashboard ?? false,
+    latency: {
+      get: () => latency,
+      set: (mode) => {
+        latency = mode;
+      },
+    },
+    initial: { faults: faultsSchema.parse(options.faults ?? activeScenario.faults), latency: initialLatency },
     info: () => ({ pid: process.pid, startedAt, proxyUrl, caCertPath: ca.certPath, env }),
   }).catch(async (error: unknown) => {
     await proxy.close();
@@ -184,6 +203,8 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
       proxyPort: proxy.port,
       proxyUrl,
       adminUrl: admin.url,
+      adminToken,
+      ...(admin.dashboardUrl ? { dashboardUrl: admin.dashboardUrl } : {}),
       caCertPath: ca.certPath,
       caBundlePath,
       ...(options.statePath ? { statePath: options.statePath } : {}),
@@ -200,6 +221,8 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     port: proxy.port,
     proxyUrl,
     adminUrl: admin.url,
+    adminToken,
+    dashboardUrl: admin.dashboardUrl,
     caCertPath: ca.certPath,
     caBundlePath,
     home,
