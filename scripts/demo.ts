@@ -1,7 +1,7 @@
 // The `demo` script: starts the local emulator and runs the five samples against it as a guided walkthrough, each step
 // introduced by what it ports and what it is about to do, then a summary. Exits 0 only if every step succeeded.
 import { parseArgs } from "node:util";
-import { type Emulator, startEmulator } from "../packages/emulator/src/index.ts";
+import { type Emulator, startEmulator } from "@msi-samples/emulator";
 import { PNPM } from "./lib/quick-start-commands.ts";
 import { tallyRequests } from "./lib/request-tally.ts";
 import { runSample, type SampleRun } from "./lib/run-sample.ts";

@@ -7,9 +7,11 @@ import { cliCommand } from "./cli-invocation.ts";
 import { type Emulator, startEmulator } from "./emulator.ts";
 import { CONFLICTING_ENV, formatEnvironment } from "./environment.ts";
 import { EmulatorAlreadyRunningError, type RuntimeInfo, readRuntimeInfo, resolveHome } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
+import { keepServingThroughUncaughtErrors } from "./process-guard.ts";
 import { shellEnvironment, TrustFileError, undoShellEnvironment } from "./shell-environment.ts";
-import { type CurrentVm, VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import type { CurrentVm } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
 import { StateFileError } from "./state/state-file.ts";
 
@@ -85,8 +87,10 @@ program
   .addOption(vmOption())
   .addOption(shellOption("syntax of the printed environment"))
   .addOption(strictOption())
+  .option("--no-dashboard", "do not serve the workshop dashboard page")
   .action(
     async (options: {
+      dashboard: boolean;
       scenario?: string;
       port?: number;
       adminPort?: number;
@@ -97,6 +101,7 @@ program
       shell: ShellChoice;
       strict?: boolean;
     }) => {
+      keepServingThroughUncaughtErrors();
       const emulator = await startEmulator({
         ...(options.scenario ? { scenario: options.scenario } : {}),
         ...(options.port !== undefined ? { port: options.port } : {}),
@@ -106,6 +111,7 @@ program
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
         foreignHosts: foreignHostPolicy(options.strict),
+        dashboard: options.dashboard,
         writeRuntimeFile: true,
       });
       const out = process.stdout;
@@ -118,6 +124,7 @@ program
       out.write(
         `  admin:  ${emulator.adminUrl}  (GET /requests, GET|PUT|DELETE /faults, GET|PUT|DELETE /vm, GET /state)\n`,
       );
+      if (emulator.dashboardUrl) out.write(`  dashboard: ${emulator.dashboardUrl}  (open it in a browser)\n`);
       out.write(`  VM:     ${describeVm(emulator.world.currentVm, emulator.world.currentVmChoice)}\n`);
       out.write(`  CA:     ${emulator.caCertPath}\n`);
       if (emulator.statePath) out.write(`  state:  ${emulator.statePath}\n`);
@@ -193,6 +200,7 @@ program
   .addOption(vmOption())
   .option("--quiet", "print nothing but COMMAND's own output (the emulator's line goes to stderr)")
   .addOption(strictOption())
+  .option("--dashboard", "also serve the workshop dashboard page (its URL is printed to stderr)")
   .passThroughOptions()
   .action(
     async (
@@ -205,6 +213,7 @@ program
         vm?: string;
         quiet?: boolean;
         strict?: boolean;
+        dashboard?: boolean;
       },
     ) => {
       const emulator = await startEmulator({
@@ -214,11 +223,12 @@ program
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
         foreignHosts: foreignHostPolicy(options.strict),
+        dashboard: options.dashboard ?? false,
       });
       // Emulator information goes to stderr: COMMAND's stdout stays exactly its own.
       if (!options.quiet)
         process.stderr.write(
-          `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}; running: ${command.join(" ")}\n`,
+          `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}${emulator.dashboardUrl ? `, dashboard ${emulator.dashboardUrl}` : ""}; running: ${command.join(" ")}\n`,
         );
       const shellEnv = await shellEnvironment({ ...emulatorEnvironmentOf(emulator), userEnv: process.env });
       const env: NodeJS.ProcessEnv = { ...process.env };
@@ -279,13 +289,14 @@ program
     ) => {
       if (resourceId && options.scenarioVm) fail("Give a VM resource ID or --scenario-vm, not both.");
       const info = await runningEmulator(options.home);
+      const token = { "x-msi-emulator-token": info.adminToken ?? "" };
       const request: RequestInit = resourceId
         ? {
             method: "PUT",
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", ...token },
             body: JSON.stringify({ resourceId }),
           }
-        : { method: options.scenarioVm ? "DELETE" : "GET" };
+        : { method: options.scenarioVm ? "DELETE" : "GET", headers: token };
       const response = await fetch(`${info.adminUrl}/vm`, request).catch(() => undefined);
       if (!response) fail(`The emulator's admin endpoint ${info.adminUrl} did not answer.`);
       const body = (await response.json()) as {

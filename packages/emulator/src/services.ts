@@ -3,7 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultController } from "./faults/faults.ts";
 import { type Reply, sendReply } from "./http/reply.ts";
+import { clientOf, describeExchange } from "./log/request-details.ts";
 import type { LoggedPrincipal, RequestLog } from "./log/request-log.ts";
+import { RequestTrace, runTraced } from "./log/request-trace.ts";
 
 export interface ServiceExchange {
   request: IncomingMessage;
@@ -24,10 +26,18 @@ export interface HandledRequest {
   requestId?: string;
 }
 
-/** The request's URL. Concatenated, not resolved: a target starting with "//" must stay a path, not become a host. */
+/**
+ * The request's URL. Concatenated, not resolved: a target starting with "//" must stay a path, not become a host. A
+ * Host header that is no valid host name (services read only path and query) gives a placeholder host, not a crash.
+ */
 export function requestUrl(exchange: ServiceExchange): URL {
   const target = exchange.target;
-  return new URL(`${exchange.scheme}://${exchange.host}${target.startsWith("/") ? "" : "/"}${target}`);
+  const path = `${target.startsWith("/") ? "" : "/"}${target}`;
+  try {
+    return new URL(`${exchange.scheme}://${exchange.host}${path}`);
+  } catch {
+    return new URL(`${exchange.scheme}://host.invalid${path}`);
+  }
 }
 
 export interface EmulatedService {
@@ -64,6 +74,7 @@ export class ServiceDispatcher {
     fallback: () => Reply,
   ): Promise<void> {
     const started = performance.now();
+    const trace = new RequestTrace();
     let outcome: HandledRequest;
     try {
       if (!service) {
@@ -73,7 +84,7 @@ export class ServiceDispatcher {
       } else {
         const latency = this.#faults.latencyMs;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-        outcome = await service.handle(exchange);
+        outcome = await runTraced(trace, () => service.handle(exchange));
       }
     } catch (error) {
       // A bug must not take the emulator down or answer with HTML: report it in Azure's error shape.
@@ -85,6 +96,7 @@ export class ServiceDispatcher {
       );
       outcome = { status: 500, error: "InternalServerError" };
     }
+    const client = clientOf(exchange.request.headers["user-agent"]);
     this.#log.add({
       time: new Date().toISOString(),
       service: service?.name ?? "proxy",
@@ -96,6 +108,8 @@ export class ServiceDispatcher {
       ...(outcome.principal ? { principal: outcome.principal } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
+      ...(client ? { client } : {}),
+      details: describeExchange(exchange.request, exchange.response, trace),
     });
   }
 }

@@ -80,6 +80,56 @@ export const proxyErrors = {
       body: { error: { code: "BadRequest", message: "The request could not be parsed as HTTP/1.1." } },
     };
   },
+  /** A request whose headers or body did not arrive within the time limit. */
+  requestTimeout(): ProxyRefusal {
+    return {
+      status: 408,
+      statusText: "Request Timeout",
+      body: {
+        error: {
+          code: "RequestTimeout",
+          message: "The request did not arrive in time; the connection is closed.",
+        },
+      },
+    };
+  },
+  /** An absolute-form request target that is not a URL (`GET http://[::1/x`). */
+  badTarget(target: string): ProxyRefusal {
+    return {
+      status: 400,
+      statusText: "Bad Request",
+      body: {
+        error: {
+          code: "BadRequest",
+          message: `Cannot parse the request target '${target.slice(0, 200)}' as a URL.`,
+        },
+      },
+    };
+  },
+  /** HTTP/1.1 without Host: Node would answer a bare 400; this one says why, as JSON. */
+  missingHost(): ProxyRefusal {
+    return {
+      status: 400,
+      statusText: "Bad Request",
+      body: { error: { code: "BadRequest", message: "An HTTP/1.1 request must have a Host header." } },
+    };
+  },
+  /**
+   * A request for the IMDS path through this port whose Host is a web site's name: a page that rebinds its name
+   * to 127.0.0.1 must not get tokens.
+   */
+  foreignHostForImds(host: string): ProxyRefusal {
+    return {
+      status: 403,
+      statusText: "Forbidden",
+      body: {
+        error: {
+          code: "HostNotAllowed",
+          message: `msi-emulator serves IMDS here only for Host 169.254.169.254 or a loopback name, not '${host.slice(0, 200)}'.`,
+        },
+      },
+    };
+  },
   badConnectTarget(target: string): ProxyRefusal {
     return {
       status: 400,
