@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { parseArgs } from "node:util";
-import { type Emulator, findBuiltInRole, startEmulator } from "../packages/emulator/src/index.ts";
+import { type Emulator, findBuiltInRole, startEmulator } from "@msi-samples/emulator";
 
 const usage = `Measures secret writes/s with --state on an empty world and with N stored secrets, and read rates.
 

@@ -1,8 +1,7 @@
 // startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
 // running emulator, and returns the environment that points an unmodified Azure program at it.
-import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
 import { startAdminServer } from "./admin/admin-server.ts";
-import type { ArmProvider } from "./arm/arm-request.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
 import { RbacEvaluator } from "./auth/rbac.ts";
@@ -11,9 +10,10 @@ import { createEmulatedServices, type EmulatorContext } from "./emulated-service
 import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
 import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
 import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
-import { type EmulatedService, ServiceDispatcher } from "./services.ts";
-import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import { ServiceDispatcher } from "./services.ts";
+import { sharedPath } from "./shared-files.ts";
 import {
   loadScenarioFile,
   parseScenario,
@@ -24,14 +24,13 @@ import {
 import { openWorld } from "./state/state-file.ts";
 import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
+import type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
 import type { ConnectionTimeouts } from "./tls/proxy-safety.ts";
 
-/** shared/scenarios/default.json in this repository. */
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(
-  new URL("../../../shared/scenarios/default.json", import.meta.url),
-);
+/** shared/scenarios/default.json (in this repository, or in the installed package). */
+export const DEFAULT_SCENARIO_PATH = sharedPath("scenarios/default.json");
 
 export interface StartEmulatorOptions {
   /** A scenario file path or a scenario object; default shared/scenarios/default.json. Ignored when `statePath` exists. */
@@ -42,6 +41,8 @@ export interface StartEmulatorOptions {
   port?: number;
   /** Admin endpoint port; 0 or absent picks a free one. */
   adminPort?: number;
+  /** Serve the workshop dashboard at the admin endpoint's `/` (the CLI's `start` does; default off). */
+  dashboard?: boolean;
   /** State folder for the CA and signing key; default MSI_EMULATOR_HOME or ~/.msi-emulator. */
   home?: string;
   /**
@@ -59,10 +60,11 @@ export interface StartEmulatorOptions {
   pageSize?: number;
   /** Time limits on proxy connections, plain and inside TLS tunnels (default: Node's, plus a 120 s idle limit). */
   connectionTimeouts?: ConnectionTimeouts;
-  /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
-  armProviders?: ArmProvider[];
-  /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
-  services?: EmulatedService[];
+  /**
+   * CONNECT to a host no service emulates: "refuse" every one (default: a test never leaves the machine), or "tunnel"
+   * those that are not Azure's straight through, untouched (the CLI's default, so a shell under `env` keeps working).
+   */
+  foreignHosts?: ForeignHostPolicy;
   /**
    * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
    * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
@@ -78,6 +80,10 @@ export interface Emulator {
   port: number;
   proxyUrl: string;
   adminUrl: string;
+  /** This run's admin token: changes through the admin endpoint carry it in the x-msi-emulator-token header. */
+  adminToken: string;
+  /** The dashboard page, when `dashboard` was asked for. */
+  dashboardUrl: string | undefined;
   caCertPath: string;
   caBundlePath: string;
   home: string;
@@ -143,7 +149,9 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
   const tokens = await TokenService.fromHome(home);
   const log = new RequestLog();
   const faults = new FaultController(faultsSchema.parse(options.faults ?? activeScenario.faults));
-  const latency = options.latency ?? activeScenario.latency;
+  const initialLatency = options.latency ?? activeScenario.latency;
+  // The dashboard can switch it while the emulator runs.
+  let latency = initialLatency;
   const context: EmulatorContext = {
     world,
     tokens,
@@ -154,11 +162,7 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
-  const dispatcher = new ServiceDispatcher(
-    [...createEmulatedServices(context, options.armProviders), ...(options.services ?? [])],
-    log,
-    faults,
-  );
+  const dispatcher = new ServiceDispatcher(createEmulatedServices(context), log, faults);
 
   const proxy = await startInterceptingProxy({
     port: options.port ?? 0,
@@ -166,15 +170,26 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     certificates: createLeafCertificates(ca),
     log,
     ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
+    foreignHosts: options.foreignHosts ?? "refuse",
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
   const startedAt = new Date().toISOString();
+  const adminToken = randomBytes(32).toString("base64url");
   const admin = await startAdminServer({
     port: options.adminPort ?? 0,
     log,
     faults,
     world,
+    token: adminToken,
+    dashboard: options.dashboard ?? false,
+    latency: {
+      get: () => latency,
+      set: (mode) => {
+        latency = mode;
+      },
+    },
+    initial: { faults: faultsSchema.parse(options.faults ?? activeScenario.faults), latency: initialLatency },
     info: () => ({ pid: process.pid, startedAt, proxyUrl, caCertPath: ca.certPath, env }),
   }).catch(async (error: unknown) => {
     await proxy.close();
@@ -188,6 +203,8 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
       proxyPort: proxy.port,
       proxyUrl,
       adminUrl: admin.url,
+      adminToken,
+      ...(admin.dashboardUrl ? { dashboardUrl: admin.dashboardUrl } : {}),
       caCertPath: ca.certPath,
       caBundlePath,
       ...(options.statePath ? { statePath: options.statePath } : {}),
@@ -204,6 +221,8 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
     port: proxy.port,
     proxyUrl,
     adminUrl: admin.url,
+    adminToken,
+    dashboardUrl: admin.dashboardUrl,
     caCertPath: ca.certPath,
     caBundlePath,
     home,

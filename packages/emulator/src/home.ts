@@ -3,8 +3,8 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { writeFileAtomically } from "./state/atomic-file.ts";
-import { withDirectoryLock } from "./state/directory-lock.ts";
+import { writeFileAtomically } from "./files/atomic-file.ts";
+import { withDirectoryLock } from "./files/directory-lock.ts";
 
 const RUNTIME_FILE = "runtime.json";
 /** Held from a `start`'s check of runtime.json until it has written its own, so two starts cannot both pass. */
@@ -24,6 +24,10 @@ export interface RuntimeInfo {
   proxyPort: number;
   proxyUrl: string;
   adminUrl: string;
+  /** The admin endpoint's per-run token (changes need it); the file is readable by its owner only. */
+  adminToken?: string;
+  /** The dashboard page, when `start` serves it. */
+  dashboardUrl?: string;
   caCertPath: string;
   caBundlePath: string;
   statePath?: string;
@@ -33,7 +37,8 @@ export interface RuntimeInfo {
 }
 
 export async function writeRuntimeInfo(home: string, info: RuntimeInfo): Promise<void> {
-  await writeFileAtomically(path.join(home, RUNTIME_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  // Owner-only: it holds the admin token.
+  await writeFileAtomically(path.join(home, RUNTIME_FILE), `${JSON.stringify(info, null, 2)}\n`, 0o600);
 }
 
 export async function removeRuntimeInfo(home: string, pid: number): Promise<void> {

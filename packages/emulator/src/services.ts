@@ -3,7 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultController } from "./faults/faults.ts";
 import { type Reply, sendReply } from "./http/reply.ts";
+import { clientOf, describeExchange } from "./log/request-details.ts";
 import type { LoggedPrincipal, RequestLog } from "./log/request-log.ts";
+import { RequestTrace, runTraced } from "./log/request-trace.ts";
 
 export interface ServiceExchange {
   request: IncomingMessage;
@@ -72,6 +74,7 @@ export class ServiceDispatcher {
     fallback: () => Reply,
   ): Promise<void> {
     const started = performance.now();
+    const trace = new RequestTrace();
     let outcome: HandledRequest;
     try {
       if (!service) {
@@ -81,7 +84,7 @@ export class ServiceDispatcher {
       } else {
         const latency = this.#faults.latencyMs;
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-        outcome = await service.handle(exchange);
+        outcome = await runTraced(trace, () => service.handle(exchange));
       }
     } catch (error) {
       // A bug must not take the emulator down or answer with HTML: report it in Azure's error shape.
@@ -93,6 +96,7 @@ export class ServiceDispatcher {
       );
       outcome = { status: 500, error: "InternalServerError" };
     }
+    const client = clientOf(exchange.request.headers["user-agent"]);
     this.#log.add({
       time: new Date().toISOString(),
       service: service?.name ?? "proxy",
@@ -104,6 +108,8 @@ export class ServiceDispatcher {
       ...(outcome.principal ? { principal: outcome.principal } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
+      ...(client ? { client } : {}),
+      details: describeExchange(exchange.request, exchange.response, trace),
     });
   }
 }

@@ -10,7 +10,7 @@ async function putFaults(emulator: Emulator, faults: unknown): Promise<Response>
   return fetch(`${emulator.adminUrl}/faults`, {
     method: "PUT",
     body: JSON.stringify(faults),
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-msi-emulator-token": emulator.adminToken },
   });
 }
 
@@ -70,7 +70,14 @@ describe("faults", () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
       "imdsGoneForSeconds",
     );
-    expect((await fetch(`${emulator.adminUrl}/faults`, { method: "DELETE" })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${emulator.adminUrl}/faults`, {
+          method: "DELETE",
+          headers: { "x-msi-emulator-token": emulator.adminToken },
+        })
+      ).status,
+    ).toBe(204);
     const log = (await (await fetch(`${emulator.adminUrl}/requests`)).json()) as { requests: unknown[] };
     expect(log.requests.length).toBeGreaterThan(0);
   });

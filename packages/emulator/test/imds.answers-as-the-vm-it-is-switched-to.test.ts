@@ -175,9 +175,8 @@ describe("IMDS answers as the VM the emulator is switched to", () => {
     const admin = (method: string, body?: unknown) =>
       fetch(`${emulator.adminUrl}/vm`, {
         method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+        headers: { "content-type": "application/json", "x-msi-emulator-token": emulator.adminToken },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     const shown = (await (await admin("GET")).json()) as {
       chosen: string;

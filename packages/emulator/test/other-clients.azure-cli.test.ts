@@ -235,14 +235,14 @@ describe.runIf(requirement.run)("the Azure CLI when the identity lacks a role", 
       const env = await cliEnvironment(emulator);
       const result = await runClient(
         "bash",
-        ["-c", "az login --identity --output none && az group list --output json"],
+        ["-c", "az login --identity --output none && az group show --name rg-workshop-data --output json"],
         env,
         SCRIPT_TIMEOUT_MS,
       );
       expect(result.status).toBe(1);
       expect(result.stderr).toContain("(AuthorizationFailed)");
       expect(result.stderr).toContain(
-        `The client '${emulator.world.identities.find((i) => i.kind === "system")?.clientId}' with object id '${SYSTEM_PRINCIPAL_ID}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/${SUBSCRIPTION_ID}' or the scope is invalid.`,
+        `The client '${emulator.world.identities.find((i) => i.kind === "system")?.clientId}' with object id '${SYSTEM_PRINCIPAL_ID}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/rg-workshop-data' or the scope is invalid.`,
       );
     },
     SCRIPT_TIMEOUT_MS,

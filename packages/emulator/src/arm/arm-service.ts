@@ -11,14 +11,16 @@ import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import type { Reply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
+import { ARM_HOST } from "../identifiers.ts";
 import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
 import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest } from "./arm-request.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
-const ARM_HOST = "management.azure.com";
 const METHODS: ArmMethod[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
 /** yyyy-mm-dd with an optional suffix such as -preview: any version an SDK or the CLI sends is accepted. */
+/** ARM checks a subscription ID's form before looking it up: a GUID, braces and all forms aside. */
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+(\.\d+)?)?$/i;
 
 export interface ArmServiceOptions {
@@ -31,8 +33,6 @@ export interface ArmServiceOptions {
   latency: () => "instant" | "realistic";
   /** Default page size of list operations. */
   pageSize: number;
-  /** Extra ARM host names to answer for (default only management.azure.com). */
-  hosts?: readonly string[];
 }
 
 export function createArmService(options: ArmServiceOptions): EmulatedService {
@@ -40,7 +40,6 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     options.providers.flatMap((provider) => provider.routes),
     METHODS,
   );
-  const hosts = new Set([ARM_HOST, ...(options.hosts ?? [])]);
 
   /** Routes one request (from the wire, or from a provider through `dispatch`) to its handler. */
   async function invoke(call: RouteCall): Promise<Reply> {
@@ -49,6 +48,8 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     if (match.kind === "not-found")
       throw armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
     const { route, params } = match;
+    if (params.subscriptionId !== undefined && !SUBSCRIPTION_ID.test(params.subscriptionId))
+      throw armErrors.invalidSubscriptionId(params.subscriptionId);
     if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
       throw armErrors.subscriptionNotFound(params.subscriptionId);
     }
@@ -102,7 +103,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
 
   return {
     name: "arm",
-    servesHost: (hostname, scheme) => scheme === "https" && hosts.has(hostname),
+    servesHost: (hostname, scheme) => scheme === "https" && hostname === ARM_HOST,
     handle(exchange: ServiceExchange): Promise<HandledRequest> {
       const method = (exchange.request.method ?? "GET").toUpperCase();
       const requestId = randomUUID();

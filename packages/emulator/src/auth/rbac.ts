@@ -1,5 +1,6 @@
 // Azure RBAC evaluation: does a principal hold an action (or data action) at a scope, through an assignment at that
 // scope or above it (management scope inheritance: subscription > resource group > resource)?
+import { currentTrace } from "../log/request-trace.ts";
 import { findBuiltInRole, type RoleDefinition } from "./built-in-roles.ts";
 
 export interface RoleAssignmentRecord {
@@ -29,7 +30,7 @@ function permissionMatches(pattern: string, operation: string): boolean {
   return new RegExp(`^${escaped}$`, "i").test(operation);
 }
 
-function roleGrants(role: RoleDefinition, operation: string, kind: "action" | "dataAction"): boolean {
+export function roleGrants(role: RoleDefinition, operation: string, kind: "action" | "dataAction"): boolean {
   const allowed = kind === "action" ? role.actions : role.dataActions;
   const denied = kind === "action" ? role.notActions : role.notDataActions;
   return (
@@ -72,6 +73,14 @@ export class RbacEvaluator {
   }
 
   #grants(principalId: string, operation: string, scope: string, kind: "action" | "dataAction"): boolean {
+    // The request log shows each decision with its reason (the dashboard's "why was this allowed or denied").
+    currentTrace()?.recordRbacCheck({
+      principalId,
+      operation,
+      kind,
+      scope,
+      assignments: this.#assignments(),
+    });
     return this.#assignmentsFor(principalId, scope).some((assignment) => {
       const role = findBuiltInRole(assignment.roleDefinitionId);
       return role !== undefined && roleGrants(role, operation, kind);

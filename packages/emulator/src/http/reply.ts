@@ -22,7 +22,9 @@ export function sendReply(response: ServerResponse, reply: Reply, method = "GET"
     }
   }
   headers["content-length"] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
-  response.writeHead(reply.status, headers);
+  // Set one by one (not passed to writeHead) so the request log can read them back, e.g. Key Vault's challenge.
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.writeHead(reply.status);
   // HEAD answers carry the headers only.
   response.end(method === "HEAD" ? undefined : payload);
 }

@@ -150,6 +150,7 @@ export function createKeyVaultService(options: KeyVaultServiceOptions): Emulated
             secrets,
             nextLinkBase: `https://${exchange.host}:443`,
             path: url.pathname,
+            world,
             commit: () => world.commit(),
           });
         },

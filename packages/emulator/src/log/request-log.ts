@@ -1,4 +1,5 @@
 // The request log: every request the emulator answers, kept in memory (bounded) with tokens and secrets redacted.
+import type { RequestDetails } from "./request-details.ts";
 
 export interface LoggedPrincipal {
   objectId: string;
@@ -22,6 +23,10 @@ export interface RequestLogEntry {
   /** The error code answered, if any. */
   error?: string;
   requestId?: string;
+  /** The calling program, from its User-Agent (e.g. "azsdk-js-identity/4.14.1"). */
+  client?: string;
+  /** Decoded token, challenge and RBAC checks: returned by `get(seq)` only, not by `list()`. */
+  details?: RequestDetails;
 }
 
 const SENSITIVE_QUERY_KEYS =
@@ -58,7 +63,7 @@ export class RequestLog {
   readonly #listeners = new Set<(entry: RequestLogEntry) => void>();
   #seq = 0;
 
-  constructor(capacity = 5000) {
+  constructor(capacity = 10_000) {
     this.#capacity = capacity;
   }
 
@@ -70,9 +75,17 @@ export class RequestLog {
     return stored;
   }
 
-  /** Entries after `since` (a seq number), oldest first. */
+  /** Entries after `since` (a seq number), oldest first, without their details. */
   list(since = 0): RequestLogEntry[] {
-    return this.#entries.filter((e) => e.seq > since).map((e) => ({ ...e }));
+    return this.#entries.filter((e) => e.seq > since).map(({ details: _details, ...summary }) => summary);
+  }
+
+  /** One entry with its details, while it is still kept. */
+  get(seq: number): RequestLogEntry | undefined {
+    // Entries are kept in seq order without gaps (clear() empties the whole log), so the index follows from seq.
+    const first = this.#entries[0]?.seq ?? 0;
+    const entry = this.#entries[seq - first];
+    return entry?.seq === seq ? entry : undefined;
   }
 
   clear(): void {

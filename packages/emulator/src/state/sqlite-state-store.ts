@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { RoleAssignmentRecord } from "../auth/rbac.ts";
 import { type NamespaceRow, namespaceFromRows } from "./namespace-rows.ts";
 import type { Scenario } from "./scenario-schema.ts";
-import type { ArmResourceRecord, ResourceGroupRecord } from "./world-state.ts";
+import type { ArmResourceRecord, ResourceGroupRecord } from "./world-records.ts";
 
 export const STATE_FORMAT = "msi-emulator-state";
 export const STATE_VERSION = 2;

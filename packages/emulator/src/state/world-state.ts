@@ -4,58 +4,16 @@
 import { createHash } from "node:crypto";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
-import { VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
+import { VAULT_RESOURCE_TYPE, VIRTUAL_MACHINE_TYPE, vaultUrl } from "../identifiers.ts";
 import { plainDataOf, trackChanges } from "./change-tracking.ts";
-import {
-  type CurrentVm,
-  resourceVm,
-  scenarioVm,
-  VIRTUAL_MACHINE_TYPE,
-  VirtualMachineNotFoundError,
-} from "./current-vm.ts";
+import { type CurrentVm, resourceVm, scenarioVm, VirtualMachineNotFoundError } from "./current-vm.ts";
 import { rowPathOf, rowsOf } from "./namespace-rows.ts";
 import type { Scenario } from "./scenario-schema.ts";
 import type { SqliteStateStore, WorldChanges } from "./sqlite-state-store.ts";
+import type { ArmResourceRecord, ManagedIdentity, ResourceGroupRecord } from "./world-records.ts";
 
-export interface ManagedIdentity {
-  kind: "system" | "user";
-  /** "system" for the system-assigned identity, else the user-assigned identity's name. */
-  name: string;
-  clientId: string;
-  principalId: string;
-  /** IMDS `msi_res_id` and the token's `xms_mirid`: the identity's resource ID (the VM's, for system-assigned). */
-  resourceId: string;
-}
-
-export interface ResourceGroupRecord {
-  subscriptionId: string;
-  name: string;
-  location: string;
-  tags: Record<string, string>;
-  managedBy?: string;
-  provisioningState: "Succeeded" | "Deleting";
-  createdTime: string;
-}
-
-/** Any ARM resource, kept by ID. Providers decide what goes into `properties`; the gateway renders the envelope. */
-export interface ArmResourceRecord {
-  id: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  /** e.g. "Microsoft.KeyVault/vaults" (nested types keep their full path: "Microsoft.Sql/servers/databases"). */
-  type: string;
-  name: string;
-  location?: string;
-  kind?: string;
-  sku?: Record<string, unknown>;
-  tags?: Record<string, string>;
-  identity?: Record<string, unknown>;
-  properties: Record<string, unknown>;
-  createdTime: string;
-  changedTime: string;
-  /** What a provider keeps with the resource beyond its body (a deployment's template and operations, a vault's DNS wait). */
-  extra?: Record<string, unknown>;
-}
+// The records are declared apart so that current-vm.ts can use them without importing this module.
+export type { ArmResourceRecord, ManagedIdentity, ResourceGroupRecord } from "./world-records.ts";
 
 /** What `--state` persists: the scenario it started from, and everything that can change. */
 export interface WorldSnapshot {

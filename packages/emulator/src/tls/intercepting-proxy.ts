@@ -1,15 +1,22 @@
 // The HTTP proxy every emulated program talks to (HTTPS_PROXY): it terminates CONNECT tunnels for emulated hosts
 // with a certificate from the emulator's CA, serves IMDS requests in absolute form (GET http://169.254.169.254/...),
-// refuses every other host by name, and never opens a connection to the internet.
+// and refuses Azure's other hosts by name; CONNECT to any other host is tunnelled untouched or, in strict mode, refused
+// (connect-passthrough.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
 import { sendReply } from "../http/reply.ts";
-import { IMDS_HOST } from "../imds/imds-service.ts";
+import { ARM_HOST, IMDS_HOST, VAULT_DNS_SUFFIX } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import type { ServiceDispatcher } from "../services.ts";
+import {
+  type ForeignHostPolicy,
+  foreignHostRefusal,
+  tunnelsTo,
+  tunnelThrough,
+} from "./connect-passthrough.ts";
 import type { LeafCertificates } from "./leaf-certificates.ts";
 import { absoluteTargetOf, hostOf, isLocalImdsHost, requestRefusal } from "./proxy-request-checks.ts";
 import {
@@ -21,7 +28,7 @@ import {
 } from "./proxy-safety.ts";
 
 /** Domains under which a name that no service claims fails like an unresolvable host, rather than being refused. */
-const EMULATED_DOMAINS = [".vault.azure.net", "management.azure.com"];
+const EMULATED_DOMAINS = [VAULT_DNS_SUFFIX, ARM_HOST];
 
 export interface InterceptingProxy {
   port: number;
@@ -34,6 +41,8 @@ export async function startInterceptingProxy(options: {
   certificates: LeafCertificates;
   log: RequestLog;
   timeouts?: ConnectionTimeouts;
+  /** CONNECT to hosts no service emulates: "refuse" (default) or "tunnel" those that are not Azure's. */
+  foreignHosts?: ForeignHostPolicy;
 }): Promise<InterceptingProxy> {
   const { dispatcher, certificates, log } = options;
   const timeouts = options.timeouts ?? DEFAULT_CONNECTION_TIMEOUTS;
@@ -133,13 +142,11 @@ export async function startInterceptingProxy(options: {
     }
     const service = port === 443 ? dispatcher.find(host, "https") : undefined;
     if (!service) {
-      refuseConnect(
-        clientSocket,
-        target,
-        isUnderEmulatedDomain(host)
-          ? proxyErrors.hostNotFound(host)
-          : proxyErrors.hostNotEmulated(port === 443 ? host : target),
-      );
+      const policy = options.foreignHosts ?? "refuse";
+      const refuse = (refusal: ProxyRefusal) => refuseConnect(clientSocket, target, refusal);
+      if (isUnderEmulatedDomain(host)) refuse(proxyErrors.hostNotFound(host));
+      else if (tunnelsTo(host, policy)) tunnelThrough({ clientSocket, host, port, head, log, refuse });
+      else refuse(foreignHostRefusal(port === 443 ? host : target, policy));
       return;
     }
     void certificates.contextFor(host).then(
