@@ -6,8 +6,9 @@ import FindMyWay from "find-my-way";
 import { type FaultController, faultsSchema } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
 import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
+import { VIRTUAL_MACHINE_ID } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
-import { VIRTUAL_MACHINE_ID, VirtualMachineNotFoundError } from "../state/current-vm.ts";
+import { VirtualMachineNotFoundError } from "../state/current-vm.ts";
 import type { WorldSnapshot, WorldState } from "../state/world-state.ts";
 
 export interface AdminServer {

@@ -6,15 +6,16 @@ import type { RbacEvaluator } from "../auth/rbac.ts";
 import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
+import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import type { Reply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
+import { ARM_HOST } from "../identifiers.ts";
 import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
 import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest } from "./arm-request.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
-const ARM_HOST = "management.azure.com";
 const METHODS: ArmMethod[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
 /** yyyy-mm-dd with an optional suffix such as -preview: any version an SDK or the CLI sends is accepted. */
 /** ARM checks a subscription ID's form before looking it up: a GUID, braces and all forms aside. */
@@ -31,8 +32,6 @@ export interface ArmServiceOptions {
   latency: () => "instant" | "realistic";
   /** Default page size of list operations. */
   pageSize: number;
-  /** Extra ARM host names to answer for (default only management.azure.com). */
-  hosts?: readonly string[];
 }
 
 export function createArmService(options: ArmServiceOptions): EmulatedService {
@@ -40,7 +39,6 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     options.providers.flatMap((provider) => provider.routes),
     METHODS,
   );
-  const hosts = new Set([ARM_HOST, ...(options.hosts ?? [])]);
 
   /** Routes one request (from the wire, or from a provider through `dispatch`) to its handler. */
   async function invoke(call: RouteCall): Promise<Reply> {
@@ -104,7 +102,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
 
   return {
     name: "arm",
-    servesHost: (hostname, scheme) => scheme === "https" && hosts.has(hostname),
+    servesHost: (hostname, scheme) => scheme === "https" && hostname === ARM_HOST,
     handle(exchange: ServiceExchange): Promise<HandledRequest> {
       const method = (exchange.request.method ?? "GET").toUpperCase();
       const requestId = randomUUID();
@@ -145,6 +143,9 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
           if (!apiVersion) throw armErrors.missingApiVersion();
           if (!API_VERSION.test(apiVersion)) throw armErrors.invalidApiVersion(apiVersion);
 
+          if (rawBody.length > 0 && !isJsonMediaType(exchange.request.headers["content-type"]))
+            throw armErrors.unsupportedMediaType(exchange.request.headers["content-type"]);
+
           const throttle = options.faults.takeArmThrottle();
           if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
 
@@ -154,7 +155,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
             query: url.searchParams,
             apiVersion,
             headers: exchange.request.headers,
-            body: parseJsonBody(rawBody),
+            body: parseArmJsonBody(rawBody),
             caller,
             baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
             requestId,
@@ -208,19 +209,19 @@ interface RouteCall {
  * verbatim (JSONC, comments kept) after an unquoted `template:` key (azure-cli's JsonCTemplatePolicy; ARM template
  * docs, syntax.md, "Comments and metadata"). Strict JSON is tried first so the common case keeps its exact messages.
  */
-function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  const text = raw.toString("utf8");
-  if (text.trim() === "") return undefined;
+function parseArmJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(text);
-  } catch (strictError) {
-    try {
-      return JSON5.parse(text);
-    } catch {
-      throw armErrors.invalidRequestContent((strictError as Error).message);
-    }
+    return parseJsonBody(raw, { lenient: (text) => JSON5.parse(text) });
+  } catch (error) {
+    if (error instanceof JsonBodyError) throw armErrors.invalidRequestContent(error.message);
+    throw error;
   }
+}
+
+/** application/json (any parameters), text/json and `+json` types: what ARM's JSON formatter reads. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType === "text/json" || mediaType.endsWith("+json");
 }
 
 function compactTimestamp(date: Date): string {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import { USER_ASSIGNED_IDENTITY_TYPE, VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import { type ArmResourceRecord, normalizeLocation } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, type ArmRoute, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
@@ -24,11 +25,7 @@ import {
   resourceBody,
   resourceIdOf,
 } from "./resource-envelope.ts";
-import {
-  resolveIdentity,
-  USER_ASSIGNED_IDENTITY_TYPE,
-  userAssignedIdentityProperties,
-} from "./resource-identities.ts";
+import { resolveIdentity, userAssignedIdentityProperties } from "./resource-identities.ts";
 import {
   existingResource,
   hasRoleInSubscription,
@@ -41,7 +38,6 @@ import {
 
 const GROUP_PROVIDERS = "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/*";
 const DEPLOYMENT_TYPE = "microsoft.resources/deployments";
-const VIRTUAL_MACHINE_TYPE = "microsoft.compute/virtualmachines";
 
 const genericBodySchema = z.looseObject({
   location: z.string().optional(),
@@ -101,7 +97,7 @@ function propertiesFor(
   const lower = type.toLowerCase();
   if (lower === USER_ASSIGNED_IDENTITY_TYPE.toLowerCase())
     return { ...input, ...userAssignedIdentityProperties(request.world, existing) };
-  if (lower === VIRTUAL_MACHINE_TYPE)
+  if (lower === VIRTUAL_MACHINE_TYPE.toLowerCase())
     return { ...virtualMachineProperties(input, existing), provisioningState: "Succeeded" };
   return { ...input, provisioningState: "Succeeded" };
 }

@@ -7,9 +7,10 @@
 import { z } from "zod";
 import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import { VAULT_RESOURCE_TYPE, vaultUrl } from "../identifiers.ts";
 import { secretsOf } from "../keyvault/secret-store.ts";
 import { secretId } from "../keyvault/secrets.ts";
-import { findVault, VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
+import { findVault } from "../keyvault/vaults.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { isVaultNameSoftDeleted, softDeleteVault, takeDeletedVault } from "./deleted-vaults.ts";

@@ -4,7 +4,7 @@
 // stable/2025-04-01/resources.json (ResourceGroup, ResourceGroupListResult, ResourceGroups_*).
 import { z } from "zod";
 import { armErrors } from "../errors/arm.ts";
-import { VAULT_RESOURCE_TYPE } from "../keyvault/vaults.ts";
+import { VAULT_RESOURCE_TYPE } from "../identifiers.ts";
 import { RESOURCE_GROUP_NAME } from "../state/scenario-schema.ts";
 import { normalizeLocation, type ResourceGroupRecord, resourceGroupId } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";

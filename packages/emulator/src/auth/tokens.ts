@@ -11,7 +11,7 @@ import {
 import { link, mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { CompactSign, compactVerify, decodeProtectedHeader, importPKCS8 } from "jose";
-import { writeFileAtomically } from "../state/atomic-file.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
 import type { ManagedIdentity } from "../state/world-state.ts";
 
 const SIGNING_KEY_FILE = "token-signing-key.pem";

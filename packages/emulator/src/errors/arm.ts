@@ -240,6 +240,14 @@ export const armErrors = {
       `The requested resource does not support http method '${method}'.`,
     );
   },
+  /** ARM's answer to a body that is not JSON (seen in `az rest` traffic: a PATCH without Content-Type). */
+  unsupportedMediaType(contentType: string | undefined): ArmError {
+    return new ArmError(
+      415,
+      "UnsupportedMediaType",
+      `The content media type '${contentType ?? "<null>"}' is not supported. Only 'application/json' is supported.`,
+    );
+  },
   requestTooLarge(limitBytes: number): ArmError {
     return new ArmError(
       413,

@@ -4,8 +4,8 @@ import { webcrypto } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import * as x509 from "@peculiar/x509";
-import { writeFileAtomically } from "../state/atomic-file.ts";
-import { withDirectoryLock } from "../state/directory-lock.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
+import { withDirectoryLock } from "../files/directory-lock.ts";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ArmError, type ArmErrorDetail, armErrors } from "../../errors/arm.ts";
-import { VAULT_RESOURCE_TYPE } from "../../keyvault/vaults.ts";
+import { VAULT_RESOURCE_TYPE } from "../../identifiers.ts";
 import { normalizeLocation, type ResourceGroupRecord } from "../../state/world-state.ts";
 import { type ArmRequest, parseArmBody } from "../arm-request.ts";
 import { validateVault } from "../key-vaults.ts";
