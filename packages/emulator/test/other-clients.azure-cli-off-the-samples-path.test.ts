@@ -1,13 +1,13 @@
 // The real Azure CLI (Debian's azure-cli 2.45) one step off the samples' path, where the emulator must answer as
 // Azure does: `az provider show` and `az resource show --ids` without --api-version (the providers API), a vault's
 // soft-delete life (`az keyvault delete`, `list-deleted`, `show-deleted`, `recover`, `purge`), a malformed
-// subscription ID, and `az group list` for an identity with a role on one group only.
+// subscription ID. (`az group list` for an identity with a role on one group only: other-clients.azure-cli.test.ts.)
 // Runs when `az` is installed; in CI (CI=true) it must run, and fails if `az` is missing.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO_PATH, type Emulator, startEmulator } from "../src/index.ts";
+import { type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 import {
   AZURE_CLI_QUIET_ENV,
@@ -122,35 +122,3 @@ describe.runIf(requirement.run)("the Azure CLI off the samples' path", () => {
     SCRIPT_TIMEOUT_MS,
   );
 });
-
-describe.runIf(requirement.run)(
-  "the Azure CLI for an identity with a role on one resource group only",
-  () => {
-    let emulator: Emulator;
-
-    beforeAll(async () => {
-      if (requirement.missing) throw new Error(requirement.missing);
-      emulator = await startEmulator({
-        scenario: path.join(path.dirname(DEFAULT_SCENARIO_PATH), "missing-role.json"),
-      });
-    });
-    afterAll(async () => {
-      await emulator?.stop();
-    });
-
-    it(
-      "lists that group alone with az group list, as Azure answers 200 with what the caller may read",
-      async () => {
-        const result = await runClient(
-          "bash",
-          ["-c", "az login --identity --output none && az group list --query '[].name' --output json"],
-          await cliEnvironment(emulator),
-          SCRIPT_TIMEOUT_MS,
-        );
-        expectSuccess(result, "az group list");
-        expect(JSON.parse(result.stdout)).toEqual(["rg-msi-samples"]);
-      },
-      SCRIPT_TIMEOUT_MS,
-    );
-  },
-);

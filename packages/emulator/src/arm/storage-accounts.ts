@@ -150,6 +150,28 @@ const DEFAULT_NETWORK_ACLS = {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * `encryption` as the RP answers a create that set it: every service keeps `keyType` and gains the time encryption
+ * was enabled, and the services not named stay encrypted (recorded: azure-sdk-assets arm-storage create and get).
+ */
+function encryptionOf(input: Record<string, unknown>, created: string): Record<string, unknown> {
+  const given = isRecord(input.services) ? input.services : {};
+  const services = Object.fromEntries(
+    Object.entries({ file: {}, blob: {}, ...given }).map(([name, service]) => [
+      name,
+      isRecord(service) && service.enabled === false
+        ? service
+        : {
+            keyType: "Account",
+            ...(isRecord(service) ? service : {}),
+            enabled: true,
+            lastEnabledTime: created,
+          },
+    ]),
+  );
+  return { keySource: "Microsoft.Storage", ...input, services };
+}
+
 /** Properties as the storage RP returns them: what the caller set, with the RP's defaults and computed fields. */
 function accountProperties(
   name: string,
@@ -182,6 +204,7 @@ function accountProperties(
     ...(isRecord(input.networkAcls)
       ? { networkAcls: { ...DEFAULT_NETWORK_ACLS, ...input.networkAcls } }
       : {}),
+    ...(isRecord(input.encryption) ? { encryption: encryptionOf(input.encryption, created) } : {}),
     provisioningState: "Succeeded",
     creationTime: created,
     primaryEndpoints: endpoints(name, kind),
@@ -280,7 +303,7 @@ async function createOrUpdate(request: ArmRequest): Promise<Reply> {
     properties: { ...record.properties, provisioningState: "Creating" },
   });
   await request.world.commit();
-  return request.operations.startAccepted(
+  const accepted = await request.operations.startAccepted(
     {
       subscriptionId: group.subscriptionId,
       providerNamespace: "Microsoft.Storage",
@@ -297,6 +320,8 @@ async function createOrUpdate(request: ArmRequest): Promise<Reply> {
     },
     request,
   );
+  // The storage RP's 202 has an empty text/plain body (recorded: azure-sdk-assets arm-storage create).
+  return { ...accepted, body: "" };
 }
 
 async function update(request: ArmRequest): Promise<Reply> {
