@@ -1,11 +1,7 @@
 // The flags that choose a user-assigned identity (--client-id, --object-id, --resource-id): their parseArgs options,
-// their lines in a sample's --help, the credential options they stand for, and how to say which identity is used.
+// their lines in a sample's --help, and how to say which identity is used.
 import type { ParseArgsOptionsConfig } from "node:util";
-import {
-  type IdentitySelection,
-  type IdentitySelectorOptions,
-  identitySelectorSettings,
-} from "./identity-selection.ts";
+import { type IdentitySelection, identitySelectorSettings } from "./identity-selection.ts";
 import type { PrincipalInfo } from "./principal.ts";
 import type { UsageRow } from "./sample-cli.ts";
 
@@ -25,15 +21,6 @@ export const identitySelectorUsage: readonly UsageRow[] = [
   ["--resource-id ID", `... or with this resource ID (env ${resourceId.envName})`],
   ["", "(none of the three: the VM's system-assigned identity)"],
 ];
-
-/** The createManagedIdentityCredential options that the parsed flags stand for (the environment is read there). */
-export function managedIdentityOptionsFrom(values: {
-  "client-id"?: string | undefined;
-  "object-id"?: string | undefined;
-  "resource-id"?: string | undefined;
-}): IdentitySelectorOptions {
-  return { clientId: values["client-id"], objectId: values["object-id"], resourceId: values["resource-id"] };
-}
 
 /** `the VM's system-assigned identity`, or `the user-assigned identity with client ID 1a2b…`. */
 export function formatIdentitySelection(identity: IdentitySelection): string {

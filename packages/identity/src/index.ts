@@ -11,22 +11,26 @@ export {
 } from "./azure-names.ts";
 export { checkBeforeCreating } from "./creation-check.ts";
 export {
-  createManagedIdentityCredential,
-  defaultAttemptTimeoutMs,
   defaultTimeoutMs,
-  type ManagedIdentityCredentialOptions,
   type ManagedIdentityTokenCredential,
+  type TokenDeadlineOptions,
+  withTokenDeadline,
 } from "./credential.ts";
 export { InstanceMetadataError, ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
 export { roleAssignmentCommand } from "./explain-authorization-error.ts";
 export { type ErrorExplanation, explainError } from "./explain-error.ts";
-export type { IdentitySelection, IdentitySelector, IdentitySelectorOptions } from "./identity-selection.ts";
+export {
+  type ChosenIdentity,
+  type IdentitySelection,
+  type IdentitySelector,
+  type IdentitySelectorOptions,
+  identityFromFlagsOrEnvironment,
+} from "./identity-selection.ts";
 export {
   formatIdentityInUse,
   formatIdentitySelection,
   identitySelectorOptions,
   identitySelectorUsage,
-  managedIdentityOptionsFrom,
 } from "./identity-selector-flags.ts";
 export {
   defaultInstanceMetadataTimeoutMs,
@@ -39,10 +43,12 @@ export {
   formatPrincipal,
   type PrincipalInfo,
   principalFromAccessToken,
+  type SignedInPrincipal,
 } from "./principal.ts";
 export {
   exitWithError,
   formatUsage,
+  installCtrlCAndUncaughtErrorHandlers,
   isVerbose,
   parseSampleArgs,
   type SampleArgsConfig,

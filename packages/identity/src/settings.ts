@@ -3,7 +3,7 @@
 // instance-metadata request.
 import { stdin, stdout } from "node:process";
 import { createInterface } from "node:readline/promises";
-import { UsageError } from "./errors.ts";
+import { InstanceMetadataError, UsageError } from "./errors.ts";
 import { getInstanceMetadata, type InstanceMetadata } from "./instance-metadata.ts";
 import { exitCancelled } from "./sample-cli.ts";
 
@@ -61,7 +61,9 @@ export async function resolveSetting(request: SettingRequest): Promise<ResolvedS
   let metadataProblem: string | undefined;
   if (request.fromMetadata !== undefined) {
     const fromMetadata = await readMetadata(request.fromMetadata, request.env).catch((error: unknown) => {
-      metadataProblem = error instanceof Error ? error.message : String(error);
+      // An IMDS that answers but keeps failing is not a missing setting: explained, exit 1.
+      if (!(error instanceof InstanceMetadataError) || error.code === undefined) throw error;
+      metadataProblem = error.message;
       return undefined;
     });
     if (present(fromMetadata)) return accept(request, fromMetadata.trim(), "instance metadata");
