@@ -1,5 +1,5 @@
 // The package.json of an exported sample: the sample's dependencies and the identity package's own, as plain npm
-// ranges, with tsx to run the TypeScript entry point.
+// ranges, with tsx to run the TypeScript entry point, and TypeScript to check it.
 
 import { IDENTITY_PACKAGE_NAME, type PackageJson, SAMPLE_ENTRY } from "./workspace.ts";
 import { type Catalog, npmRangeFor } from "./workspace-catalog.ts";
@@ -13,6 +13,10 @@ export const EXPORTED_NODE_RANGE = ">=22";
  * --experimental-strip-types and warn on every run, 22.0-22.5 lack it).
  */
 export const EXPORTED_START_SCRIPT = `tsx ${SAMPLE_ENTRY}`;
+
+function sortedByName(entries: Map<string, string>): Record<string, string> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 export function exportedPackageName(sampleName: string): string {
   return `msi-sample-${sampleName}`;
@@ -63,6 +67,10 @@ export function buildStandalonePackageJson(options: {
     // npm 11 skips dependencies' install scripts unless allowed here (docs.npmjs.com, npm-install-scripts). tsx runs
     // on esbuild, whose postinstall checks its platform binary; the workspace allows it too (allowBuilds).
     allowScripts: { esbuild: true },
-    dependencies: Object.fromEntries([...dependencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    dependencies: sortedByName(dependencies),
+    // `npx tsc --noEmit` checks the sample with the tsconfig.json written beside it.
+    devDependencies: sortedByName(
+      new Map(["typescript", "@types/node"].map((name) => [name, npmRangeFor(name, "catalog:", catalog)])),
+    ),
   };
 }

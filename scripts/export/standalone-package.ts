@@ -1,5 +1,5 @@
-// Writes the package form of an export: the sample's files, a copy of the identity package's source, and a
-// package.json with published npm packages only, so `npm install && npm start` works anywhere.
+// Writes the package form of an export: the sample's files, a copy of the identity package's source, a package.json
+// with published npm packages only, a tsconfig.json and the license, so `npm install && npm start` works anywhere.
 import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findAssetUrls } from "./asset-urls.ts";
@@ -7,6 +7,7 @@ import { assertImportsAreSatisfied } from "./export-imports-check.ts";
 import { buildExportReadme, readSampleReadme } from "./export-readme.ts";
 import { rewriteIdentityImports } from "./identity-import.ts";
 import type { Esbuild } from "./load-esbuild.ts";
+import { writePackageExtras } from "./package-extras.ts";
 import type { SourceReference } from "./source-reference.ts";
 import { buildStandalonePackageJson } from "./standalone-package-json.ts";
 import {
@@ -131,5 +132,6 @@ export async function writeStandalonePackage(options: {
   await writeFile(path.join(outDir, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
   await writeFile(path.join(outDir, "README.md"), readme);
   await writeFile(path.join(outDir, ".gitignore"), "node_modules/\n");
+  await writePackageExtras(outDir, root.license);
   return { files: await listFiles(outDir), assets: [...assets].sort(), dependencies };
 }
