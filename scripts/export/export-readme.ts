@@ -95,6 +95,8 @@ export function buildExportReadme(options: ExportReadmeOptions): string {
         "| `src/index.ts` | The sample |",
         "| `src/identity/` | A copy of the repository's `@msi-samples/identity` package (sign-in with a deadline, " +
           "instance metadata, explained errors), imported as `./identity/index.ts` |",
+        "| `src/sample-cli/` | A copy of the repository's `@msi-samples/sample-cli` package (flags, `--help`, " +
+          "settings, the error exit), imported as `./sample-cli/index.ts` |",
         ...assets.map((asset) => `| \`${asset}\` | Read by the sample at run time |`),
         "| `package.json` | Published npm packages only, at the ranges the repository uses |",
         "| `tsconfig.json` | Compiler settings: `npx tsc --noEmit` checks the types |",

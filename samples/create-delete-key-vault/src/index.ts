@@ -8,12 +8,8 @@
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedIdentityCredential } from "@azure/identity";
 // </snippet_imports>
-import {
-  describePrincipal,
-  exitWithError,
-  installCtrlCAndUncaughtErrorHandlers,
-  withTokenDeadline,
-} from "@msi-samples/identity";
+import { describePrincipal, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
 import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 import { ensureVaultDoesNotExist, waitForEnterToDelete } from "./vault-safety.ts";
 

@@ -1,10 +1,9 @@
 // The command line of create-delete-key-vault: its --help, its flags, and its settings from flags, the environment,
 // the VM's instance metadata or a prompt, every one checked before the first request to Azure.
 import { randomBytes } from "node:crypto";
+import { type ChosenIdentity, identityFromFlagsOrEnvironment, UsageError } from "@msi-samples/identity";
 import {
-  type ChosenIdentity,
   formatUsage,
-  identityFromFlagsOrEnvironment,
   identitySelectorOptions,
   identitySelectorUsage,
   locationSetting,
@@ -12,9 +11,8 @@ import {
   resolveSettings,
   resourceGroupSetting,
   subscriptionIdSetting,
-  UsageError,
   validateKeyVaultName,
-} from "@msi-samples/identity";
+} from "@msi-samples/sample-cli";
 
 const usage = formatUsage(
   "Creates a Key Vault as a generic resource, shows it, then deletes it, signed in with the VM's\nmanaged identity.",

@@ -11,12 +11,8 @@ import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { type StorageAccount, StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
 // </snippet_imports>
-import {
-  describePrincipal,
-  exitWithError,
-  installCtrlCAndUncaughtErrorHandlers,
-  withTokenDeadline,
-} from "@msi-samples/identity";
+import { describePrincipal, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
 import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 
 async function main(): Promise<void> {

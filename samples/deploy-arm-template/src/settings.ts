@@ -1,10 +1,9 @@
 // The command line of deploy-arm-template: its --help, its flags, its settings from flags, the environment, the VM's
 // instance metadata or a prompt, and the template files, every one checked before the first request to Azure.
 import type { DeploymentParameter } from "@azure/arm-resourcesdeployments";
+import { type ChosenIdentity, identityFromFlagsOrEnvironment } from "@msi-samples/identity";
 import {
-  type ChosenIdentity,
   formatUsage,
-  identityFromFlagsOrEnvironment,
   identitySelectorOptions,
   identitySelectorUsage,
   locationSetting,
@@ -16,7 +15,7 @@ import {
   subscriptionIdSetting,
   validateDeploymentName,
   validateStorageAccountName,
-} from "@msi-samples/identity";
+} from "@msi-samples/sample-cli";
 import { readTemplateAndParameters } from "./template-files.ts";
 
 const usage = formatUsage(

@@ -9,13 +9,8 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 // </snippet_imports>
-import {
-  describePrincipal,
-  exitWithError,
-  installCtrlCAndUncaughtErrorHandlers,
-  maskSecret,
-  withTokenDeadline,
-} from "@msi-samples/identity";
+import { describePrincipal, maskSecret, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
 import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 
 async function main(): Promise<void> {

@@ -1,9 +1,8 @@
 // The command line of keyvault-and-resource-groups: its --help, its flags, and its settings from flags, the
 // environment, the VM's instance metadata or a prompt, every one checked before the first request to Azure.
+import { type ChosenIdentity, identityFromFlagsOrEnvironment } from "@msi-samples/identity";
 import {
-  type ChosenIdentity,
   formatUsage,
-  identityFromFlagsOrEnvironment,
   identitySelectorOptions,
   identitySelectorUsage,
   parseSampleArgs,
@@ -12,7 +11,7 @@ import {
   subscriptionIdSetting,
   validateKeyVaultName,
   validateKeyVaultSecretName,
-} from "@msi-samples/identity";
+} from "@msi-samples/sample-cli";
 
 const usage = formatUsage(
   "Reads a Key Vault secret and lists resource groups, signed in with the VM's managed identity.",

@@ -8,13 +8,8 @@
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedIdentityCredential } from "@azure/identity";
 // </snippet_imports>
-import {
-  describePrincipal,
-  exitWithError,
-  installCtrlCAndUncaughtErrorHandlers,
-  roleAssignmentCommand,
-  withTokenDeadline,
-} from "@msi-samples/identity";
+import { describePrincipal, roleAssignmentCommand, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
 import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 
 async function main(): Promise<void> {

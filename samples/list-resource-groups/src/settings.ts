@@ -1,16 +1,15 @@
 // The command line of list-resource-groups: its --help, its flags, and its settings from flags, the environment or
 // the VM's instance metadata, every one checked before the first request to Azure.
+import { type ChosenIdentity, identityFromFlagsOrEnvironment } from "@msi-samples/identity";
 import {
-  type ChosenIdentity,
   formatUsage,
-  identityFromFlagsOrEnvironment,
   identitySelectorOptions,
   identitySelectorUsage,
   parseSampleArgs,
   type ResolvedSetting,
   resolveSetting,
   subscriptionIdSetting,
-} from "@msi-samples/identity";
+} from "@msi-samples/sample-cli";
 
 const usage = formatUsage(
   "Lists the resource groups of a subscription, signed in with the VM's managed identity.",

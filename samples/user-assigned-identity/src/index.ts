@@ -10,13 +10,8 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { ManagedIdentityCredential } from "@azure/identity";
 // </snippet_imports>
-import {
-  describePrincipal,
-  exitWithError,
-  formatIdentityInUse,
-  installCtrlCAndUncaughtErrorHandlers,
-  withTokenDeadline,
-} from "@msi-samples/identity";
+import { describePrincipal, formatIdentityInUse, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
 import { chooseSubscription } from "./choose-subscription.ts";
 import { settingsFromFlagsOrEnvironment } from "./settings.ts";
 

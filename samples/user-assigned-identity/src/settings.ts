@@ -1,15 +1,14 @@
 // The command line of user-assigned-identity: its --help, its flags, and its settings from flags or the
 // environment, every one checked before the first request to Azure.
+import { type ChosenIdentity, identityFromFlagsOrEnvironment } from "@msi-samples/identity";
 import {
-  type ChosenIdentity,
   formatUsage,
-  identityFromFlagsOrEnvironment,
   identitySelectorOptions,
   identitySelectorUsage,
   parseSampleArgs,
   resolveSetting,
   validateGuid,
-} from "@msi-samples/identity";
+} from "@msi-samples/sample-cli";
 
 const usage = formatUsage(
   "Signs in with a managed identity, finds its subscription, and lists the resource groups.",

@@ -1,13 +1,9 @@
 // The shared identity flags: parsed with parseSampleArgs, identityFromFlagsOrEnvironment chooses the identity from
 // them or the environment, checked before any request.
+
+import { formatIdentitySelection, identityFromFlagsOrEnvironment, UsageError } from "@msi-samples/identity";
 import { describe, expect, it } from "vitest";
-import {
-  formatIdentitySelection,
-  identityFromFlagsOrEnvironment,
-  identitySelectorOptions,
-  parseSampleArgs,
-  UsageError,
-} from "../src/index.ts";
+import { identitySelectorOptions, parseSampleArgs } from "../src/index.ts";
 import { userAssigned } from "./support/fake-imds.ts";
 
 function credentialFor(argv: string[], env: NodeJS.ProcessEnv = {}) {

@@ -2,8 +2,7 @@
 // Ctrl-C and for errors nothing caught, and one error exit with the explanation and the right exit code.
 import { stdout } from "node:process";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
-import { explainError } from "./explain-error.ts";
+import { explainError, UsageError } from "@msi-samples/identity";
 
 const builtInOptions = {
   help: { type: "boolean", short: "h" },

@@ -2,8 +2,9 @@
 // UsageError naming the flag and the variable.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { InstanceMetadataError, UsageError } from "@msi-samples/identity";
 import { describe, expect, it } from "vitest";
-import { InstanceMetadataError, resolveSetting, UsageError } from "../src/index.ts";
+import { resolveSetting } from "../src/index.ts";
 import { fixturePath } from "./support/child-process.ts";
 
 const base = { name: "resource-group", envName: "AZURE_RESOURCE_GROUP" };

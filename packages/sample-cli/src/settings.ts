@@ -3,8 +3,12 @@
 // instance-metadata request.
 import { stdin, stdout } from "node:process";
 import { createInterface } from "node:readline/promises";
-import { InstanceMetadataError, UsageError } from "./errors.ts";
-import { getInstanceMetadata, type InstanceMetadata } from "./instance-metadata.ts";
+import {
+  getInstanceMetadata,
+  type InstanceMetadata,
+  InstanceMetadataError,
+  UsageError,
+} from "@msi-samples/identity";
 import { exitCancelled } from "./sample-cli.ts";
 
 export type SettingSource = "flag" | "environment" | "instance metadata" | "default" | "prompt";
