@@ -56,8 +56,11 @@ async function main(): Promise<void> {
   const poller = deployments.deployments.createOrUpdate(resourceGroup, deploymentName, {
     properties: { mode: "Incremental", template, templateLink, parameters },
   });
-  let lastStatus = "";
-  poller.onProgress(({ status }) => status !== lastStatus && say(`  ${(lastStatus = status)}`));
+  const seen = new Set<string>();
+  poller.onProgress(({ status }) => {
+    if (!seen.has(status)) say(`  ${status}`);
+    seen.add(status);
+  });
   const result = await poller.catch(async (error: unknown) => {
     // The poller's error only says "DeploymentFailed"; the causes (a taken name, a quota...) are on the deployment.
     const failed = await deployments.deployments.get(resourceGroup, deploymentName).catch(() => undefined);
