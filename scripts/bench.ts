@@ -278,7 +278,7 @@ function markdown(results: readonly SampleResult[], runs: number): string {
   const rows = [
     [
       "Sample",
-      "pnpm start (node src/index.ts)",
+      "pnpm start (node, compile cache)",
       "Floor (imports only)",
       "Above floor",
       "Bundle (node file.mjs)",

@@ -156,13 +156,24 @@ export function runNode(
   });
 }
 
-/** Runs `node src/index.ts <args>` in samples/<sample> against the emulator, as its `start` script does. */
+/** The Node.js arguments of a sample's `start` script (`node <these>`), e.g. `--import … src/index.ts`. */
+export function startScriptNodeArgs(sample: SampleName): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(sampleDirectory(sample), "package.json"), "utf8")) as {
+    scripts?: { start?: string };
+  };
+  const [command, ...nodeArgs] = (manifest.scripts?.start ?? "").trim().split(/\s+/);
+  if (command !== "node")
+    throw new Error(`samples/${sample}: its start script does not run node: ${command}`);
+  return nodeArgs;
+}
+
+/** Runs the sample's `start` command (`node … src/index.ts <args>`) in samples/<sample> against the emulator. */
 export async function runSample(
   sample: SampleName,
   args: readonly string[],
   emulator: EmulatorEnvironment,
   options: RunSampleOptions = {},
 ): Promise<SampleRun> {
-  const run = await runNode(sampleDirectory(sample), ["src/index.ts"], args, emulator, options);
+  const run = await runNode(sampleDirectory(sample), startScriptNodeArgs(sample), args, emulator, options);
   return { sample, ...run };
 }
