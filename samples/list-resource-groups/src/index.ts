@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
   say(`Subscription ${subscription.value} (from ${subscription.source}): ${groups.length} resource group(s)`);
   for (const { name = "", location, properties } of groups) {
-    say(`  ${name.padEnd(24)} ${location.padEnd(16)} ${properties?.provisioningState}`);
+    say(`${name.padEnd(24)} ${location.padEnd(16)} ${properties?.provisioningState}`);
   }
   if (groups.length === 0) {
     // Azure lists no groups, rather than refusing, to an identity without a role on the subscription.
