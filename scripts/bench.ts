@@ -1,14 +1,19 @@
-// `pnpm bench`: runs each sample several times against a fresh emulator and reports its median wall time, the
-// floor (a process that only imports the same packages), and the requests it sends to IMDS, Resource Manager and
+// `pnpm bench`: runs each sample several times against a fresh emulator and reports its median wall time as its
+// `pnpm start` runs it (`node src/index.ts`), beside the floor (a process that only imports the same packages) and
+// the single-file bundle of `pnpm export-sample --bundle`, and the requests it sends to IMDS, Resource Manager and
 // Key Vault next to those the original sample makes. Fails if a sample asks IMDS for a token more than once per
 // audience. A benchmark, not a test: nothing here judges speed.
-import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "@msi-samples/emulator";
+import { writeBundle } from "./export/bundle.ts";
+import { loadEsbuild } from "./export/load-esbuild.ts";
+import { readSourceReference } from "./export/source-reference.ts";
+import { REPO_ROOT, readPackageJson } from "./export/workspace.ts";
 import { type RequestTally, tallyRequests } from "./lib/request-tally.ts";
-import { runSample, runTsx, SAMPLE_NAMES, type SampleName, sampleDirectory } from "./lib/run-sample.ts";
+import { runNode, runSample, SAMPLE_NAMES, type SampleName, sampleDirectory } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
 
 /**
@@ -70,9 +75,16 @@ Options:
 interface SampleResult {
   sample: SampleName;
   step: number;
-  runs: { durationMs: number; floorMs: number; status: number | null; tally: RequestTally }[];
+  runs: {
+    durationMs: number;
+    floorMs: number;
+    bundleMs: number;
+    status: number | null;
+    tally: RequestTally;
+  }[];
   medianMs: number;
   floorMedianMs: number;
+  bundleMedianMs: number;
   /** Per-run counts; a range when runs differ. */
   imdsTokens: string;
   audiences: string[];
@@ -143,6 +155,24 @@ async function writeFloorScript(sample: SampleName): Promise<string> {
   return script;
 }
 
+/** The sample as `pnpm export-sample --bundle` writes it (one .mjs file and its assets), in a temporary folder. */
+async function writeSampleBundle(sample: SampleName): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `bench-bundle-${sample}-`));
+  const root = await readPackageJson(REPO_ROOT);
+  const source = await readSourceReference(root, [
+    `samples/${sample}`,
+    "packages/identity",
+    "packages/sample-cli",
+  ]);
+  const { file } = await writeBundle({
+    sampleName: sample,
+    outDir: dir,
+    esbuild: await loadEsbuild(),
+    source,
+  });
+  return { dir, file };
+}
+
 /** What a failed run's stderr says went wrong, on one line: Node's error line, else the sample's last lines. */
 const lastLines = (text: string) => {
   const lines = text.trim().split("\n");
@@ -166,14 +196,18 @@ async function benchSample(
   log: (line: string) => void,
 ): Promise<SampleResult> {
   const floorScript = await writeFloorScript(entry.sample);
+  const bundle = await writeSampleBundle(entry.sample);
+  const runBundle = (emulator: Awaited<ReturnType<typeof startEmulator>>) =>
+    runNode(bundle.dir, [bundle.file], entry.args(emulator.scenario), emulator);
   const results: SampleResult["runs"] = [];
   const problems: string[] = [];
   try {
-    // One run that is not counted, so that every counted one finds tsx's transform cache and the files warm.
+    // One run that is not counted, so that every counted one finds the files warm.
     const warmUp = await startEmulator({ latency: "instant" });
     try {
-      await runTsx(sampleDirectory(entry.sample), floorScript, [], warmUp);
+      await runNode(sampleDirectory(entry.sample), [floorScript], [], warmUp);
       await runSample(entry.sample, entry.args(warmUp.scenario), warmUp);
+      await runBundle(warmUp);
     } finally {
       await warmUp.stop();
     }
@@ -181,14 +215,23 @@ async function benchSample(
       // A fresh emulator per run: every run starts on the same world (the deployment's group missing, and so on).
       const emulator = await startEmulator({ latency: "instant" });
       try {
-        const floor = await runTsx(sampleDirectory(entry.sample), floorScript, [], emulator);
+        const floor = await runNode(sampleDirectory(entry.sample), [floorScript], [], emulator);
         if (floor.status !== 0) problems.push(`the import-only script failed: ${lastLines(floor.stderr)}`);
         const run = await runSample(entry.sample, entry.args(emulator.scenario), emulator);
         const tally = tallyRequests(emulator.requests());
-        results.push({ durationMs: run.durationMs, floorMs: floor.durationMs, status: run.status, tally });
+        // The bundle runs on a world the sample already changed; its time is what is compared, not its requests.
+        const bundled = await runBundle(emulator);
+        if (bundled.status !== 0)
+          problems.push(`the bundle exited ${bundled.status}: ${lastLines(bundled.stderr)}`);
+        const durations = {
+          durationMs: run.durationMs,
+          floorMs: floor.durationMs,
+          bundleMs: bundled.durationMs,
+        };
+        results.push({ ...durations, status: run.status, tally });
         log(
           `${entry.sample} run ${i}/${runs}: exit ${run.status} in ${Math.round(run.durationMs)} ms ` +
-            `(floor ${Math.round(floor.durationMs)} ms)`,
+            `(floor ${Math.round(floor.durationMs)} ms, bundle ${Math.round(bundled.durationMs)} ms)`,
         );
         if (run.status !== 0) {
           problems.push(`run ${i} exited ${run.status}: ${lastLines(run.stderr)}`);
@@ -206,6 +249,7 @@ async function benchSample(
     }
   } finally {
     await rm(path.join(sampleDirectory(entry.sample), floorScript), { force: true });
+    await rm(bundle.dir, { recursive: true, force: true });
     // The folder goes too, unless something else keeps files there.
     await rmdir(path.join(sampleDirectory(entry.sample), ".tmp")).catch(() => {});
   }
@@ -216,6 +260,7 @@ async function benchSample(
     runs: results,
     medianMs: median(results.map((r) => r.durationMs)),
     floorMedianMs: median(results.map((r) => r.floorMs)),
+    bundleMedianMs: median(results.map((r) => r.bundleMs)),
     imdsTokens: range(tallies.map((t) => t.imdsTokens)),
     audiences: [...new Set(tallies.flatMap((t) => t.audiences))].sort(),
     expectedAudiences: entry.audiences,
@@ -233,9 +278,10 @@ function markdown(results: readonly SampleResult[], runs: number): string {
   const rows = [
     [
       "Sample",
-      "Median wall time",
+      "pnpm start (node, compile cache)",
       "Floor (imports only)",
       "Above floor",
+      "Bundle (node file.mjs)",
       "IMDS token requests (audiences)",
       "IMDS metadata",
       "ARM requests (original)",
@@ -246,6 +292,7 @@ function markdown(results: readonly SampleResult[], runs: number): string {
       seconds(r.medianMs),
       seconds(r.floorMedianMs),
       seconds(r.medianMs - r.floorMedianMs),
+      seconds(r.bundleMedianMs),
       `${r.imdsTokens} (${r.audiences.map((a) => a.replace("https://", "")).join(", ")})${r.problems.some((p) => p.includes("IMDS")) ? " FAIL" : ""}`,
       r.imdsMetadata,
       `${r.arm} (${r.original.arm})`,

@@ -9,7 +9,7 @@ import { loadEsbuild } from "./export/load-esbuild.ts";
 import { readSourceReference } from "./export/source-reference.ts";
 import { writeStandalonePackage } from "./export/standalone-package.ts";
 import {
-  IDENTITY_PACKAGE_DIR,
+  COPIED_PACKAGES,
   listSampleNames,
   REPO_ROOT,
   readPackageJson,
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const outDir = values.out
     ? path.resolve(userCwd, values.out)
     : path.join(REPO_ROOT, "exported", bundle ? `${name}-bundle` : name);
-  for (const source of [sampleDir(name), IDENTITY_PACKAGE_DIR]) {
+  for (const source of [sampleDir(name), ...COPIED_PACKAGES.map((copied) => copied.dir)]) {
     if (isInside(outDir, source) || isInside(source, outDir)) {
       throw new UsageError(`--out ${outDir} overlaps the source folder ${source}.`);
     }
@@ -106,7 +106,11 @@ async function main(): Promise<void> {
     loadEsbuild(),
     readWorkspaceCatalog(),
     readPackageJson(REPO_ROOT).then((root) =>
-      readSourceReference(root, [`samples/${name}`, "packages/identity", "pnpm-workspace.yaml"]),
+      readSourceReference(root, [
+        `samples/${name}`,
+        ...COPIED_PACKAGES.map((copied) => path.relative(REPO_ROOT, copied.dir)),
+        "pnpm-workspace.yaml",
+      ]),
     ),
   ]);
 

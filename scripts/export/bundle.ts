@@ -11,7 +11,7 @@ import {
   formatEsbuildMessages,
 } from "./load-esbuild.ts";
 import type { SourceReference } from "./source-reference.ts";
-import { IDENTITY_PACKAGE_DIR, SAMPLE_ENTRY, sampleDir } from "./workspace.ts";
+import { COPIED_PACKAGES, SAMPLE_ENTRY, sampleDir } from "./workspace.ts";
 
 /**
  * Some bundled dependencies are CommonJS and call `require` for Node built-ins; in an ES module esbuild's shim
@@ -35,7 +35,7 @@ function escapeRegExp(text: string): string {
 function relocateAssetUrls(sampleRoot: string, assets: Set<string>): EsbuildPlugin {
   // esbuild filters are Go regular expressions (no lookahead): node_modules is excluded in the callback.
   const ownModules = new RegExp(
-    `^(${escapeRegExp(sampleRoot)}|${escapeRegExp(path.join(IDENTITY_PACKAGE_DIR, "src"))})/.*\\.[cm]?[jt]s$`,
+    `^(${[sampleRoot, ...COPIED_PACKAGES.map((p) => path.join(p.dir, "src"))].map(escapeRegExp).join("|")})/.*\\.[cm]?[jt]s$`,
   );
   return {
     name: "relocate-asset-urls",
@@ -44,9 +44,13 @@ function relocateAssetUrls(sampleRoot: string, assets: Set<string>): EsbuildPlug
         if (modulePath.split(path.sep).includes("node_modules")) return undefined;
         let contents = await readFile(modulePath, "utf8");
         const inSample = modulePath.startsWith(`${sampleRoot}${path.sep}`);
-        const found = await findAssetUrls(contents, modulePath, inSample ? sampleRoot : IDENTITY_PACKAGE_DIR);
+        const found = await findAssetUrls(
+          contents,
+          modulePath,
+          inSample ? sampleRoot : path.dirname(modulePath),
+        );
         if (!inSample && found.length > 0) {
-          throw new Error(`${modulePath}: the identity package opens files, which the bundle cannot ship.`);
+          throw new Error(`${modulePath}: a workspace package opens files, which the bundle cannot ship.`);
         }
         for (const asset of found) {
           contents = contents.replace(

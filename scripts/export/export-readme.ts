@@ -95,8 +95,12 @@ export function buildExportReadme(options: ExportReadmeOptions): string {
         "| `src/index.ts` | The sample |",
         "| `src/identity/` | A copy of the repository's `@msi-samples/identity` package (sign-in with a deadline, " +
           "instance metadata, explained errors), imported as `./identity/index.ts` |",
+        "| `src/sample-cli/` | A copy of the repository's `@msi-samples/sample-cli` package (flags, `--help`, " +
+          "settings, the error exit), imported as `./sample-cli/index.ts` |",
         ...assets.map((asset) => `| \`${asset}\` | Read by the sample at run time |`),
         "| `package.json` | Published npm packages only, at the ranges the repository uses |",
+        "| `tsconfig.json` | Compiler settings: `npx tsc --noEmit` checks the types |",
+        "| `LICENSE` | The repository's license |",
       ].join("\n"),
     );
   } else {
@@ -123,9 +127,10 @@ export function buildExportReadme(options: ExportReadmeOptions): string {
 
   if (parts.settings) {
     const runner = form.kind === "package" ? "`npm start --`" : `\`node ${form.file}\``;
-    sections.push(
-      `## Settings\n\nFrom the full README (where it says \`pnpm start\`, run ${runner} here).\n\n${parts.settings}`,
-    );
+    // The full README runs the sample with the repository's own command.
+    const command = form.kind === "package" ? "npm start" : `node ${form.file}`;
+    const settings = parts.settings.replaceAll("pnpm start:local", command).replaceAll("pnpm start", command);
+    sections.push(`## Settings\n\nFrom the full README; run ${runner} with these flags here.\n\n${settings}`);
   }
   return `${sections.join("\n\n")}\n`;
 }

@@ -1,7 +1,7 @@
 // The package.json of an exported sample: the sample's dependencies and the identity package's own, as plain npm
-// ranges, with tsx to run the TypeScript entry point.
+// ranges, with tsx to run the TypeScript entry point, and TypeScript to check it.
 
-import { IDENTITY_PACKAGE_NAME, type PackageJson, SAMPLE_ENTRY } from "./workspace.ts";
+import { COPIED_PACKAGES, type PackageJson, SAMPLE_ENTRY } from "./workspace.ts";
 import { type Catalog, npmRangeFor } from "./workspace-catalog.ts";
 
 /** The oldest Node.js the exports promise: the Azure SDK packages the samples use need 22 (their `engines`). */
@@ -14,6 +14,10 @@ export const EXPORTED_NODE_RANGE = ">=22";
  */
 export const EXPORTED_START_SCRIPT = `tsx ${SAMPLE_ENTRY}`;
 
+function sortedByName(entries: Map<string, string>): Record<string, string> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export function exportedPackageName(sampleName: string): string {
   return `msi-sample-${sampleName}`;
 }
@@ -21,11 +25,13 @@ export function exportedPackageName(sampleName: string): string {
 export function buildStandalonePackageJson(options: {
   sampleName: string;
   sample: PackageJson;
-  identity: PackageJson;
+  /** The manifests of the workspace packages copied into the export. */
+  copied: readonly PackageJson[];
   catalog: Catalog;
   license: string | undefined;
 }): PackageJson {
-  const { sample, identity, catalog } = options;
+  const { sample, copied, catalog } = options;
+  const copiedNames = new Set(COPIED_PACKAGES.map((p) => p.name));
   const dependencies = new Map<string, string>();
   const add = (from: string, name: string, spec: string) => {
     const range = npmRangeFor(name, spec, catalog);
@@ -36,17 +42,16 @@ export function buildStandalonePackageJson(options: {
     dependencies.set(name, range);
   };
 
-  for (const [name, spec] of Object.entries(sample.dependencies ?? {})) {
-    if (name === IDENTITY_PACKAGE_NAME) continue; // copied into src/identity instead
-    if (spec.startsWith("workspace:")) {
-      throw new Error(
-        `${sample.name} depends on the unpublished workspace package ${name}; only ${IDENTITY_PACKAGE_NAME} can be exported with it.`,
-      );
+  for (const manifest of [sample, ...copied]) {
+    for (const [name, spec] of Object.entries(manifest.dependencies ?? {})) {
+      if (copiedNames.has(name)) continue; // copied into src/ instead
+      if (spec.startsWith("workspace:")) {
+        throw new Error(
+          `${manifest.name} depends on the unpublished workspace package ${name}; only ${[...copiedNames].join(" and ")} can be exported with it.`,
+        );
+      }
+      add(manifest.name, name, spec);
     }
-    add(sample.name, name, spec);
-  }
-  if (sample.dependencies?.[IDENTITY_PACKAGE_NAME] !== undefined) {
-    for (const [name, spec] of Object.entries(identity.dependencies ?? {})) add(identity.name, name, spec);
   }
   // The sample lists tsx as a development tool; in the export it runs `npm start`, so it is a dependency.
   add(sample.name, "tsx", sample.devDependencies?.tsx ?? sample.dependencies?.tsx ?? "catalog:");
@@ -63,6 +68,10 @@ export function buildStandalonePackageJson(options: {
     // npm 11 skips dependencies' install scripts unless allowed here (docs.npmjs.com, npm-install-scripts). tsx runs
     // on esbuild, whose postinstall checks its platform binary; the workspace allows it too (allowBuilds).
     allowScripts: { esbuild: true },
-    dependencies: Object.fromEntries([...dependencies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    dependencies: sortedByName(dependencies),
+    // `npx tsc --noEmit` checks the sample with the tsconfig.json written beside it.
+    devDependencies: sortedByName(
+      new Map(["typescript", "@types/node"].map((name) => [name, npmRangeFor(name, "catalog:", catalog)])),
+    ),
   };
 }

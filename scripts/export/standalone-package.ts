@@ -1,26 +1,17 @@
-// Writes the package form of an export: the sample's files, a copy of the identity package's source, and a
-// package.json with published npm packages only, so `npm install && npm start` works anywhere.
+// Writes the package form of an export: the sample's files, a copy of the identity package's source, a package.json
+// with published npm packages only, a tsconfig.json and the license, so `npm install && npm start` works anywhere.
 import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findAssetUrls } from "./asset-urls.ts";
 import { assertImportsAreSatisfied } from "./export-imports-check.ts";
 import { buildExportReadme, readSampleReadme } from "./export-readme.ts";
-import { rewriteIdentityImports } from "./identity-import.ts";
 import type { Esbuild } from "./load-esbuild.ts";
+import { writePackageExtras } from "./package-extras.ts";
 import type { SourceReference } from "./source-reference.ts";
 import { buildStandalonePackageJson } from "./standalone-package-json.ts";
-import {
-  IDENTITY_PACKAGE_DIR,
-  IDENTITY_PACKAGE_NAME,
-  REPO_ROOT,
-  readPackageJson,
-  SAMPLE_ENTRY,
-  sampleDir,
-} from "./workspace.ts";
+import { COPIED_PACKAGES, REPO_ROOT, readPackageJson, SAMPLE_ENTRY, sampleDir } from "./workspace.ts";
 import type { Catalog } from "./workspace-catalog.ts";
-
-/** Where the identity package's source goes in an export. */
-export const EXPORTED_IDENTITY_DIR = "src/identity";
+import { rewriteWorkspaceImports } from "./workspace-imports.ts";
 
 /** Monorepo-only parts of a sample folder: its tests, installed packages, dotfiles; package.json and README are rewritten. */
 function isSampleFile(relativePath: string): boolean {
@@ -57,49 +48,37 @@ export async function writeStandalonePackage(options: {
 }): Promise<StandalonePackageSummary> {
   const { sampleName, outDir } = options;
   const from = sampleDir(sampleName);
-  const [sample, identity, root] = await Promise.all([
-    readPackageJson(from),
-    readPackageJson(IDENTITY_PACKAGE_DIR),
-    readPackageJson(REPO_ROOT),
-  ]);
-  const usesIdentity = sample.dependencies?.[IDENTITY_PACKAGE_NAME] !== undefined;
-  const identityIndex = path.join(outDir, EXPORTED_IDENTITY_DIR, "index.ts");
+  const [sample, root] = await Promise.all([readPackageJson(from), readPackageJson(REPO_ROOT)]);
+  const used = COPIED_PACKAGES.filter((copied) => sample.dependencies?.[copied.name] !== undefined);
+  const copiedManifests = await Promise.all(used.map((copied) => readPackageJson(copied.dir)));
 
   const sampleFiles = (await listFiles(from)).filter(isSampleFile);
-  if (usesIdentity && sampleFiles.some((file) => file.startsWith(`${EXPORTED_IDENTITY_DIR}/`))) {
-    throw new Error(
-      `samples/${sampleName} has its own ${EXPORTED_IDENTITY_DIR}/, where the identity copy would go.`,
-    );
+  for (const copied of used) {
+    if (sampleFiles.some((file) => file.startsWith(`${copied.exportDir}/`))) {
+      throw new Error(
+        `samples/${sampleName} has its own ${copied.exportDir}/, where ${copied.name} would go.`,
+      );
+    }
   }
-  for (const file of sampleFiles) {
-    const target = path.join(outDir, file);
+  const copyCode = async (sourcePath: string, target: string) => {
     await mkdir(path.dirname(target), { recursive: true });
-    if (!isCode(file)) {
-      await copyFile(path.join(from, file), target);
-      continue;
+    if (!isCode(target)) return copyFile(sourcePath, target);
+    await writeFile(target, rewriteWorkspaceImports(await readFile(sourcePath, "utf8"), target, outDir));
+  };
+  for (const file of sampleFiles) await copyCode(path.join(from, file), path.join(outDir, file));
+  for (const copied of used) {
+    const source = path.join(copied.dir, "src");
+    for (const file of (await listFiles(source)).filter(isSampleFile)) {
+      await copyCode(path.join(source, file), path.join(outDir, copied.exportDir, file));
     }
-    const source = await readFile(path.join(from, file), "utf8");
-    await writeFile(target, rewriteIdentityImports(source, target, identityIndex));
-  }
-
-  if (usesIdentity) {
-    const identitySource = path.join(IDENTITY_PACKAGE_DIR, "src");
-    for (const file of await listFiles(identitySource)) {
-      if (!isSampleFile(file)) continue;
-      const target = path.join(outDir, EXPORTED_IDENTITY_DIR, file);
-      await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(path.join(identitySource, file), target);
-    }
-    await copyFile(
-      path.join(IDENTITY_PACKAGE_DIR, "README.md"),
-      path.join(outDir, EXPORTED_IDENTITY_DIR, "README.md"),
-    );
+    const readme = path.join(copied.dir, "README.md");
+    await copyFile(readme, path.join(outDir, copied.exportDir, "README.md")).catch(() => undefined);
   }
 
   const packageJson = buildStandalonePackageJson({
     sampleName,
     sample,
-    identity,
+    copied: copiedManifests,
     catalog: options.catalog,
     license: root.license,
   });
@@ -131,5 +110,6 @@ export async function writeStandalonePackage(options: {
   await writeFile(path.join(outDir, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
   await writeFile(path.join(outDir, "README.md"), readme);
   await writeFile(path.join(outDir, ".gitignore"), "node_modules/\n");
+  await writePackageExtras(outDir, root.license);
   return { files: await listFiles(outDir), assets: [...assets].sort(), dependencies };
 }

@@ -1,4 +1,5 @@
-// Where the exporter reads from: the repository's samples, the shared identity package, and their package.json files.
+// Where the exporter reads from: the repository's samples, the workspace packages they use, and their package.json
+// files.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -6,6 +7,24 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export const SAMPLES_DIR = path.join(REPO_ROOT, "samples");
 export const IDENTITY_PACKAGE_DIR = path.join(REPO_ROOT, "packages/identity");
 export const IDENTITY_PACKAGE_NAME = "@msi-samples/identity";
+
+/** A workspace package whose source an export copies into its src/ (npm cannot install it: it is not published). */
+export interface CopiedPackage {
+  name: string;
+  dir: string;
+  /** Where its src/ goes in a package export, e.g. `src/identity`. */
+  exportDir: string;
+}
+
+/** The workspace packages samples may use, in an order where each comes after those it imports. */
+export const COPIED_PACKAGES: readonly CopiedPackage[] = [
+  { name: IDENTITY_PACKAGE_NAME, dir: IDENTITY_PACKAGE_DIR, exportDir: "src/identity" },
+  {
+    name: "@msi-samples/sample-cli",
+    dir: path.join(REPO_ROOT, "packages/sample-cli"),
+    exportDir: "src/sample-cli",
+  },
+];
 /** Where a sample's program starts, relative to its folder (its `start` script runs this file). */
 export const SAMPLE_ENTRY = "src/index.ts";
 

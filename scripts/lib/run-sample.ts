@@ -1,5 +1,5 @@
-// Runs a sample as a user would (`tsx src/index.ts <flags>` in its folder) with the environment of a running
-// emulator: the one way the tests, `pnpm demo` and `pnpm bench` start samples.
+// Runs a sample as a user would (`node src/index.ts <flags>` in its folder: Node's own TypeScript support) with the
+// environment of a running emulator: the one way the tests, `pnpm demo` and `pnpm bench` start samples.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -99,8 +99,19 @@ export function runTsx(
   emulator: EmulatorEnvironment,
   options: RunSampleOptions = {},
 ): Promise<Omit<SampleRun, "sample">> {
+  return runNode(directory, [tsxCliFor(directory), script], args, emulator, options);
+}
+
+/** Runs `node <nodeArgs> <args>` in `directory` against the emulator; stdin is closed, so nothing can prompt. */
+export function runNode(
+  directory: string,
+  nodeArgs: readonly string[],
+  args: readonly string[],
+  emulator: EmulatorEnvironment,
+  options: RunSampleOptions = {},
+): Promise<Omit<SampleRun, "sample">> {
   const started = performance.now();
-  const child = spawn(process.execPath, [tsxCliFor(directory), script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: directory,
     env: emulatorEnvironment(emulator, options.env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -145,13 +156,24 @@ export function runTsx(
   });
 }
 
-/** Runs `tsx src/index.ts <args>` in samples/<sample> against the emulator. */
+/** The Node.js arguments of a sample's `start` script (`node <these>`), e.g. `--import … src/index.ts`. */
+export function startScriptNodeArgs(sample: SampleName): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(sampleDirectory(sample), "package.json"), "utf8")) as {
+    scripts?: { start?: string };
+  };
+  const [command, ...nodeArgs] = (manifest.scripts?.start ?? "").trim().split(/\s+/);
+  if (command !== "node")
+    throw new Error(`samples/${sample}: its start script does not run node: ${command}`);
+  return nodeArgs;
+}
+
+/** Runs the sample's `start` command (`node … src/index.ts <args>`) in samples/<sample> against the emulator. */
 export async function runSample(
   sample: SampleName,
   args: readonly string[],
   emulator: EmulatorEnvironment,
   options: RunSampleOptions = {},
 ): Promise<SampleRun> {
-  const run = await runTsx(sampleDirectory(sample), "src/index.ts", args, emulator, options);
+  const run = await runNode(sampleDirectory(sample), startScriptNodeArgs(sample), args, emulator, options);
   return { sample, ...run };
 }

@@ -71,21 +71,28 @@ describe("pnpm export-sample", () => {
   });
 
   it.each(SAMPLE_NAMES)(
-    "%s: copies the sample's and the identity package's code, changing only the import",
+    "%s: copies the sample's and the workspace packages' code, changing only the imports",
     async (name) => {
       const out = path.join(workDir, `code-${name}`);
       const result = await runExportSample([name, "--out", out]);
       expect(result.status, describeRun(result)).toBe(0);
       const original = await readFile(path.join(REPO_ROOT, "samples", name, "src/index.ts"), "utf8");
       const exported = await readFile(path.join(out, "src/index.ts"), "utf8");
-      expect(exported).toBe(original.replace('from "@msi-samples/identity"', 'from "./identity/index.ts"'));
-      const identitySource = path.join(REPO_ROOT, "packages/identity/src");
-      const identityFiles = await listFiles(identitySource);
-      expect(await listFiles(path.join(out, "src/identity"))).toEqual([...identityFiles, "README.md"].sort());
-      for (const file of identityFiles) {
-        expect(await readFile(path.join(out, "src/identity", file), "utf8")).toBe(
-          await readFile(path.join(identitySource, file), "utf8"),
-        );
+      expect(exported).toBe(
+        original
+          .replace('from "@msi-samples/identity"', 'from "./identity/index.ts"')
+          .replace('from "@msi-samples/sample-cli"', 'from "./sample-cli/index.ts"'),
+      );
+      for (const copied of ["identity", "sample-cli"]) {
+        const source = path.join(REPO_ROOT, "packages", copied, "src");
+        const files = await listFiles(source);
+        expect(await listFiles(path.join(out, "src", copied))).toEqual([...files, "README.md"].sort());
+        for (const file of files) {
+          const text = await readFile(path.join(source, file), "utf8");
+          expect(await readFile(path.join(out, "src", copied, file), "utf8")).toBe(
+            text.replace('from "@msi-samples/identity"', 'from "../identity/index.ts"'),
+          );
+        }
       }
     },
   );

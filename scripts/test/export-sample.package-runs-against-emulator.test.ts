@@ -1,5 +1,7 @@
 // `pnpm export-sample <name>` for each sample: the package lists published npm packages only, `npm install` works,
-// and `npm start` runs the sample against the emulator outside the repository, as on a VM.
+// `npx tsc --noEmit` passes with the tsconfig.json and dev dependencies it ships, and `npm start` runs the sample
+// against the emulator outside the repository, as on a VM.
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -56,6 +58,23 @@ describe("an exported sample package", () => {
       );
       for (const range of Object.values<string>(packageJson.dependencies))
         expect(range).toMatch(/^[\^~]?\d+\.\d+\.\d+$/);
+    },
+  );
+});
+
+describe("an exported sample package checks its own types", () => {
+  it.each(SAMPLE_NAMES)(
+    "%s: npx tsc --noEmit exits 0, with a LICENSE and an npm-only README",
+    async (name) => {
+      const packageJson = JSON.parse(await readFile(path.join(exportDir(name), "package.json"), "utf8"));
+      expect(Object.keys(packageJson.devDependencies)).toEqual(["@types/node", "typescript"]);
+      const checked = await run("npx", ["--no-install", "tsc", "--noEmit"], {
+        cwd: exportDir(name),
+        timeoutMs: 120_000,
+      });
+      expect(checked.status, describeRun(checked)).toBe(0);
+      expect(existsSync(path.join(exportDir(name), "LICENSE"))).toBe(true);
+      expect(await readFile(path.join(exportDir(name), "README.md"), "utf8")).not.toMatch(/\bpnpm start\b/);
     },
   );
 });

@@ -11,7 +11,6 @@ import { ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
 import { explainAuthorizationError } from "./explain-authorization-error.ts";
 import { explainDeploymentError } from "./explain-deployment-error.ts";
 import { explainImdsError } from "./explain-imds-error.ts";
-import { tokenRequestContextOf } from "./token-request-context.ts";
 
 export interface ErrorExplanation {
   message: string;
@@ -50,12 +49,10 @@ function isUsageError(error: unknown): boolean {
 function explainThrottling(error: unknown): string | undefined {
   const fields = errorFields(error);
   if (!fields) return undefined;
-  // MSAL's error about an IMDS answer keeps neither status nor headers: the credential remembered the last answer.
-  const imdsAnswer = tokenRequestContextOf(error)?.lastAnswer;
-  const imdsStatus = /Http status code: (\d+)/.exec(fields.message)?.[1];
-  const throttledByImds = imdsAnswer?.status === 429 || imdsStatus === "429";
+  // MSAL's error about an IMDS answer keeps its status in the message, and none of its headers.
+  const throttledByImds = /Http status code: 429\b|Message too_many_requests/.test(fields.message);
   if (fields.statusCode !== 429 && !throttledByImds) return undefined;
-  const retryAfter = retryAfterSeconds(imdsAnswer?.status === 429 ? imdsAnswer.header : fields.header);
+  const retryAfter = retryAfterSeconds(fields.header);
   // MSAL's "Message too_many_requests: Error(s): …" carries IMDS's error code.
   const code = fields.code ?? /Message (\S+?): Error\(s\)/.exec(fields.message)?.[1];
   return [

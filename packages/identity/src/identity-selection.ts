@@ -33,6 +33,39 @@ export interface ResolvedIdentity {
   setting?: string;
 }
 
+/**
+ * The identity a sample signs in as, from --client-id / --object-id / --resource-id, else from AZURE_CLIENT_ID,
+ * AZURE_MANAGED_IDENTITY_OBJECT_ID or AZURE_MANAGED_IDENTITY_RESOURCE_ID: at most one selector is set in the result
+ * (none: the VM's system-assigned identity). A malformed or ambiguous choice is a UsageError, before any request.
+ */
+export function identityFromFlagsOrEnvironment(
+  flags: {
+    "client-id"?: string | undefined;
+    "object-id"?: string | undefined;
+    "resource-id"?: string | undefined;
+  },
+  env: NodeJS.ProcessEnv = process.env,
+): ChosenIdentity {
+  const options = {
+    clientId: flags["client-id"],
+    objectId: flags["object-id"],
+    resourceId: flags["resource-id"],
+  };
+  const { identity, setting } = selectIdentity(options, env);
+  const chosen: ChosenIdentity = { selection: identity, ...(setting ? { setting } : {}) };
+  return identity.kind === "system-assigned" ? chosen : { ...chosen, [identity.by]: identity.value };
+}
+
+/** The selectors to give ManagedIdentityCredential (at most one set), and what they stand for. */
+export interface ChosenIdentity {
+  clientId?: string;
+  objectId?: string;
+  resourceId?: string;
+  selection: IdentitySelection;
+  /** The flag or variable the selector came from, e.g. `AZURE_CLIENT_ID`. */
+  setting?: string;
+}
+
 export function selectIdentity(options: IdentitySelectorOptions, env: NodeJS.ProcessEnv): ResolvedIdentity {
   const fromOptions = selectors.filter((by) => nonEmpty(options[by]));
   if (fromOptions.length > 0) {

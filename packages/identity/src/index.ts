@@ -1,33 +1,24 @@
-// @msi-samples/identity: sign in with an Azure VM's managed identity, read its instance metadata, say who is
-// signed in, and explain failures with their fix.
-export {
-  validateDeploymentName,
-  validateGuid,
-  validateKeyVaultName,
-  validateKeyVaultSecretName,
-  validateRegionName,
-  validateResourceGroupName,
-  validateStorageAccountName,
-} from "./azure-names.ts";
+// @msi-samples/identity: around the SDK's ManagedIdentityCredential: which identity (flags or environment), a
+// deadline on its token requests, the VM's instance metadata, who signed in, and failures explained with their fix.
 export { checkBeforeCreating } from "./creation-check.ts";
 export {
-  createManagedIdentityCredential,
-  defaultAttemptTimeoutMs,
   defaultTimeoutMs,
-  type ManagedIdentityCredentialOptions,
   type ManagedIdentityTokenCredential,
+  type TokenDeadlineOptions,
+  withTokenDeadline,
 } from "./credential.ts";
 export { InstanceMetadataError, ManagedIdentityTimeoutError, UsageError } from "./errors.ts";
 export { roleAssignmentCommand } from "./explain-authorization-error.ts";
 export { type ErrorExplanation, explainError } from "./explain-error.ts";
-export type { IdentitySelection, IdentitySelector, IdentitySelectorOptions } from "./identity-selection.ts";
+export { formatIdentityInUse, formatIdentitySelection } from "./identity-in-use.ts";
 export {
-  formatIdentityInUse,
-  formatIdentitySelection,
-  identitySelectorOptions,
-  identitySelectorUsage,
-  managedIdentityOptionsFrom,
-} from "./identity-selector-flags.ts";
+  type ChosenIdentity,
+  type IdentitySelection,
+  type IdentitySelector,
+  type IdentitySelectorOptions,
+  identityFromFlagsOrEnvironment,
+  identitySelectorSettings,
+} from "./identity-selection.ts";
 export {
   defaultInstanceMetadataTimeoutMs,
   getInstanceMetadata,
@@ -39,25 +30,8 @@ export {
   formatPrincipal,
   type PrincipalInfo,
   principalFromAccessToken,
+  type SignedInPrincipal,
 } from "./principal.ts";
-export {
-  exitWithError,
-  formatUsage,
-  isVerbose,
-  parseSampleArgs,
-  type SampleArgsConfig,
-  type UsageRow,
-} from "./sample-cli.ts";
-export {
-  type InstanceMetadataField,
-  type ResolvedSetting,
-  type ResolvedSettingFor,
-  resolveSetting,
-  resolveSettings,
-  type SettingRequest,
-  type SettingSource,
-} from "./settings.ts";
-export { locationSetting, resourceGroupSetting, subscriptionIdSetting } from "./shared-settings.ts";
 export {
   assertGuid,
   isGuid,

@@ -9,7 +9,8 @@ import {
   createPipelineRequest,
   isRestError,
 } from "@azure/core-rest-pipeline";
-import { formatDuration, withDeadline } from "./deadline.ts";
+import { timeoutSetting, tokenDeadlineMs } from "./credential.ts";
+import { formatDuration } from "./deadline.ts";
 import { InstanceMetadataError } from "./errors.ts";
 import { imdsEndpoint } from "./imds-endpoint.ts";
 import { isGuid } from "./validation.ts";
@@ -37,15 +38,15 @@ export interface InstanceMetadata {
 }
 
 export interface InstanceMetadataOptions {
-  /** Default 5 s. */
+  /** Bound on one attempt that gets no answer at all. Default 5 s. */
   timeoutMs?: number | undefined;
-  /** Where to read AZURE_POD_IDENTITY_AUTHORITY_HOST. Default process.env. */
+  /** Where to read AZURE_POD_IDENTITY_AUTHORITY_HOST and AZURE_MANAGED_IDENTITY_TIMEOUT_MS. Default process.env. */
   env?: NodeJS.ProcessEnv | undefined;
 }
 
-// Short retries: a VM's IMDS answers at once, and a caller falling back to a prompt should not wait.
+// Retries are this module's own (below), so that every answer is seen and counted.
 const pipeline = createPipelineFromOptions({
-  retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 },
+  retryOptions: { maxRetries: 0 },
   userAgentOptions: { userAgentPrefix: "msi-samples" },
 });
 const httpClient = createDefaultHttpClient();
@@ -56,80 +57,90 @@ const answers = new Map<string, Promise<InstanceMetadata>>();
 
 /**
  * The VM's compute metadata from IMDS (`GET /metadata/instance/compute?api-version=2021-02-01`, header
- * `Metadata: true`), asked once per process. Fails with InstanceMetadataError.
+ * `Metadata: true`), asked once per process. Fails with InstanceMetadataError: with `code` when IMDS could not be
+ * reached at all (not an Azure VM), with `statusCode` when it kept answering an error until the deadline.
  */
 export function getInstanceMetadata(options: InstanceMetadataOptions = {}): Promise<InstanceMetadata> {
-  const endpoint = imdsEndpoint(options.env ?? process.env);
-  const timeoutMs = options.timeoutMs ?? defaultInstanceMetadataTimeoutMs;
+  const env = options.env ?? process.env;
+  const endpoint = imdsEndpoint(env);
   let answer = answers.get(endpoint);
   if (!answer) {
-    answer = readInstanceMetadata(endpoint, timeoutMs);
+    answer = readInstanceMetadata(
+      endpoint,
+      options.timeoutMs ?? defaultInstanceMetadataTimeoutMs,
+      tokenDeadlineMs({ env }),
+    );
     answers.set(endpoint, answer);
   }
   return answer;
 }
 
-async function readInstanceMetadata(endpoint: string, timeoutMs: number): Promise<InstanceMetadata> {
-  const url = `${endpoint}${computePath}`;
-  let lastNetworkError: { code?: string; message: string } | undefined;
+// IMDS answers 410 while it is being updated ("retry after some time (max 70 seconds)", learn.microsoft.com/azure/
+// virtual-machines/instance-metadata-service#errors-and-debugging), 429 past its rate limit (with Retry-After), and
+// 5xx when something is wrong for a moment: retried, like the token path, until the managed-identity deadline.
+const retriedStatuses = (status: number) =>
+  status === 410 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 
-  let goneAnswers = 0;
-
-  const response = await withDeadline(
-    async (abortSignal) => {
-      // IMDS answers 410 while it is being updated ("retry after some time (max 70 seconds)"; wireserver restarts,
-      // Azure/azure-sdk-for-go#1848), which the pipeline's retry policy leaves alone: retry it here, within the deadline.
-      for (;;) {
-        const request = createPipelineRequest({
-          url,
-          method: "GET",
-          headers: createHttpHeaders({ Metadata: "true", Accept: "application/json" }),
-          allowInsecureConnection: true,
-          abortSignal,
-        });
-        let answer: Awaited<ReturnType<typeof pipeline.sendRequest>>;
-        try {
-          answer = await pipeline.sendRequest(httpClient, request);
-        } catch (error) {
-          if (isRestError(error) && error.code !== undefined) lastNetworkError = error;
-          throw error;
-        }
-        if (answer.status !== 410) return answer;
-        goneAnswers += 1;
-        await delay(Math.min(200 * 2 ** (goneAnswers - 1), 1_000), undefined, { signal: abortSignal });
-      }
-    },
-    {
-      timeoutMs,
-      onTimeout: () => {
-        const last = lastNetworkError
-          ? ` (last error: ${lastNetworkError.code})`
-          : goneAnswers > 0
-            ? ` (it answered 410, being updated, ${goneAnswers} times)`
-            : "";
-        return new InstanceMetadataError(
-          `Instance metadata: IMDS at ${endpoint} did not answer within ${formatDuration(timeoutMs)}${last}.`,
-          { endpoint, code: lastNetworkError?.code ?? "ETIMEDOUT" },
-        );
-      },
-    },
-  ).catch((error: unknown) => {
-    if (error instanceof InstanceMetadataError) throw error;
-    const code = isRestError(error) ? error.code : undefined;
-    throw new InstanceMetadataError(
-      `Instance metadata: cannot reach IMDS at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`,
-      { endpoint, ...(code ? { code } : {}), cause: error },
-    );
-  });
-
-  const body = response.bodyAsText ?? "";
-  if (response.status !== 200) {
-    throw new InstanceMetadataError(
-      `Instance metadata: IMDS at ${endpoint} answered ${response.status}: ${describeErrorBody(body)}`,
-      { endpoint, statusCode: response.status },
-    );
+async function readInstanceMetadata(
+  endpoint: string,
+  attemptMs: number,
+  deadlineMs: number,
+): Promise<InstanceMetadata> {
+  const startedAt = Date.now();
+  const retried: number[] = [];
+  for (;;) {
+    const response = await sendOnce(endpoint, attemptMs);
+    const body = response.bodyAsText ?? "";
+    if (response.status === 200) return parseComputeMetadata(body, endpoint);
+    const wait = retryDelayMs(response.headers.get("retry-after"), retried.length);
+    const elapsed = Date.now() - startedAt;
+    if (!retriedStatuses(response.status)) {
+      throw new InstanceMetadataError(
+        `Instance metadata: IMDS at ${endpoint} answered ${response.status}: ${describeErrorBody(body)}`,
+        { endpoint, statusCode: response.status },
+      );
+    }
+    if (elapsed + wait > deadlineMs) {
+      throw new InstanceMetadataError(
+        `Instance metadata: IMDS at ${endpoint} answered ${response.status}: ${describeErrorBody(body)} (${retried.length + 1} answers in ${formatDuration(elapsed)}; deadline ${formatDuration(deadlineMs)}, ${timeoutSetting}).\nOn an Azure VM, run again in a minute, or pass the setting as a flag.`,
+        { endpoint, statusCode: response.status },
+      );
+    }
+    retried.push(response.status);
+    await delay(wait);
   }
-  return parseComputeMetadata(body, endpoint);
+}
+
+/** Retry-After when IMDS sends one (429), else 0.2 s doubling up to 2 s. */
+function retryDelayMs(retryAfter: string | undefined, previousRetries: number): number {
+  const seconds = Number(retryAfter);
+  if (retryAfter && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  return Math.min(200 * 2 ** previousRetries, 2_000);
+}
+
+/** One request; no answer within `attemptMs`, or no connection, means IMDS cannot be reached from here. */
+async function sendOnce(endpoint: string, attemptMs: number) {
+  const request = createPipelineRequest({
+    url: `${endpoint}${computePath}`,
+    method: "GET",
+    headers: createHttpHeaders({ Metadata: "true", Accept: "application/json" }),
+    allowInsecureConnection: true,
+    abortSignal: AbortSignal.timeout(attemptMs),
+  });
+  try {
+    return await pipeline.sendRequest(httpClient, request);
+  } catch (error) {
+    const timedOut = request.abortSignal?.aborted === true;
+    const code = timedOut ? "ETIMEDOUT" : isRestError(error) ? error.code : undefined;
+    const message = timedOut
+      ? `Instance metadata: IMDS at ${endpoint} did not answer within ${formatDuration(attemptMs)}.`
+      : `Instance metadata: cannot reach IMDS at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`;
+    throw new InstanceMetadataError(message, {
+      endpoint,
+      code: code ?? "ECONNREFUSED",
+      cause: error,
+    });
+  }
 }
 
 function parseComputeMetadata(body: string, endpoint: string): InstanceMetadata {

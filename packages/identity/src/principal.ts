@@ -15,14 +15,18 @@ export interface PrincipalInfo {
 
 export const defaultPrincipalScope = "https://management.azure.com/.default";
 
-/** Gets a token for `scope` and returns who it was issued to. */
+/** A principal and the line that says who it is (formatPrincipal). */
+export type SignedInPrincipal = PrincipalInfo & { description: string };
+
+/** Gets a token for `scope` and returns who it was issued to, with a line saying so (never the token). */
 export async function describePrincipal(
   credential: TokenCredential,
   scope: string = defaultPrincipalScope,
-): Promise<PrincipalInfo> {
+): Promise<SignedInPrincipal> {
   const accessToken = await credential.getToken(scope);
   if (!accessToken) throw new Error(`No access token was returned for ${scope}.`);
-  return principalFromAccessToken(accessToken.token);
+  const principal = principalFromAccessToken(accessToken.token);
+  return { ...principal, description: formatPrincipal(principal) };
 }
 
 /** Reads the identity claims of a managed-identity access token (a JWT). The token is not verified, only read. */

@@ -1,6 +1,5 @@
 // What a failed managed-identity token request was about (identity, IMDS address), remembered beside the SDK's own
 // error so that explainError can name the setting to fix without this package changing the error it rethrows.
-import type { ImdsAnswer } from "./attempt-bound-http-client.ts";
 import type { IdentitySelection } from "./identity-selection.ts";
 
 export interface TokenRequestContext {
@@ -8,8 +7,6 @@ export interface TokenRequestContext {
   /** The flag or environment variable the identity came from, e.g. `AZURE_CLIENT_ID`. */
   setting?: string | undefined;
   endpoint: string;
-  /** The last answer IMDS gave before the SDK gave up, if any. */
-  lastAnswer?: ImdsAnswer | undefined;
 }
 
 const contexts = new WeakMap<object, TokenRequestContext>();

@@ -1,6 +1,7 @@
 // Malformed identity selectors and timeouts are refused before any request, naming the setting at fault.
 import { describe, expect, it } from "vitest";
-import { createManagedIdentityCredential, UsageError } from "../src/index.ts";
+import { UsageError } from "../src/index.ts";
+import { createManagedIdentityCredential } from "./support/credential-under-test.ts";
 
 function messageOf(create: () => unknown): { message: string; setting: string | undefined } {
   try {

@@ -1,6 +1,7 @@
 // Two user-assigned selectors at once is ambiguous: refused before any request, naming both settings.
 import { describe, expect, it } from "vitest";
-import { createManagedIdentityCredential, explainError, UsageError } from "../src/index.ts";
+import { explainError, UsageError } from "../src/index.ts";
+import { createManagedIdentityCredential } from "./support/credential-under-test.ts";
 
 const clientId = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 const objectId = "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";

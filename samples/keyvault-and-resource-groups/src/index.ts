@@ -4,90 +4,46 @@
  * Azure-Samples/linuxvm-msi-keyvault-arm-dotnet to the current Azure SDK for JavaScript.
  */
 
+// <snippet_imports>
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import {
-  createManagedIdentityCredential,
-  describePrincipal,
-  exitWithError,
-  formatPrincipal,
-  formatUsage,
-  identitySelectorOptions,
-  identitySelectorUsage,
-  managedIdentityOptionsFrom,
-  maskSecret,
-  parseSampleArgs,
-  resolveSettings,
-  subscriptionIdSetting,
-  validateKeyVaultName,
-  validateKeyVaultSecretName,
-} from "@msi-samples/identity";
-
-const usage = formatUsage(
-  "Reads a Key Vault secret and lists resource groups, signed in with the VM's managed identity.",
-  [
-    ["--vault-name NAME", "Key Vault to read from (env KEY_VAULT_NAME; asked for on a terminal)"],
-    ["--secret-name NAME", "Secret to read (env KEY_VAULT_SECRET_NAME; default: sample-secret)"],
-    ["--subscription-id ID", "Subscription whose resource groups to list"],
-    ["", "(env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)"],
-    ["--show-secret", "Print the secret's value in clear (masked by default)"],
-    ["--json", "Print the result as JSON on stdout (messages go to stderr)"],
-    ...identitySelectorUsage,
-  ],
-);
+// </snippet_imports>
+import { describePrincipal, maskSecret, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
+import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 
 async function main(): Promise<void> {
-  const { values } = parseSampleArgs({
-    usage,
-    options: {
-      ...identitySelectorOptions,
-      "vault-name": { type: "string" },
-      "secret-name": { type: "string" },
-      "subscription-id": { type: "string" },
-      "show-secret": { type: "boolean" },
-      json: { type: "boolean" },
-    },
-  });
-  const say = values.json ? console.error : console.log;
+  installCtrlCAndUncaughtErrorHandlers(); // Ctrl-C exits 130; an error nothing caught is explained
+  const settings = await settingsFromFlagsEnvironmentOrVm();
+  const say = settings.json ? console.error : console.log;
 
-  // <snippet_sign_in>
-  // The identity flags are checked here, before any request.
-  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
-  // </snippet_sign_in>
-
-  // Every setting is resolved and checked before the first request to Azure.
-  // <snippet_resolve_settings>
-  const settings = await resolveSettings({
-    vaultName: {
-      name: "vault-name",
-      flag: values["vault-name"],
-      envName: "KEY_VAULT_NAME",
-      prompt: "Key Vault name:",
-      validate: validateKeyVaultName,
-    },
-    secretName: {
-      name: "secret-name",
-      flag: values["secret-name"],
-      envName: "KEY_VAULT_SECRET_NAME",
-      default: "sample-secret",
-      validate: validateKeyVaultSecretName,
-    },
-    subscription: { ...subscriptionIdSetting, flag: values["subscription-id"] },
-  });
-  // </snippet_resolve_settings>
+  // <snippet_credential>
+  // A user-assigned identity is chosen by one of its IDs; with none, the VM's system-assigned identity signs in.
+  const { clientId, objectId, resourceId } = settings.identity;
+  const managedIdentity = clientId
+    ? new ManagedIdentityCredential({ clientId })
+    : objectId
+      ? new ManagedIdentityCredential({ objectId })
+      : resourceId
+        ? new ManagedIdentityCredential({ resourceId })
+        : new ManagedIdentityCredential();
+  // </snippet_credential>
+  // The SDK waits forever for an IMDS that never answers: give up after a deadline instead.
+  const credential = withTokenDeadline(managedIdentity, settings.identity);
   const principal = await describePrincipal(credential);
-  say(formatPrincipal(principal));
+  say(principal.description);
 
   // <snippet_get_secret>
-  const vaultUrl = `https://${settings.vaultName.value}.vault.azure.net`;
+  const vaultUrl = `https://${settings.vaultName}.vault.azure.net`;
   const secretClient = new SecretClient(vaultUrl, credential);
-  const secret = await secretClient.getSecret(settings.secretName.value);
-  const shownValue = values["show-secret"] ? (secret.value ?? "") : maskSecret(secret.value ?? "");
+  const secret = await secretClient.getSecret(settings.secretName);
   // </snippet_get_secret>
+  const shownValue = settings.showSecret ? (secret.value ?? "") : maskSecret(secret.value ?? "");
   say(
     `Secret '${secret.name}' from ${vaultUrl} (version ${secret.properties.version ?? "?"}): ${shownValue}`,
   );
-  if (!values["show-secret"]) say("  (masked; pass --show-secret to print the value)");
+  if (!settings.showSecret) say("  (masked; pass --show-secret to print the value)");
 
   // <snippet_list_resource_groups>
   const subscriptionId = settings.subscription.value;
@@ -101,16 +57,15 @@ async function main(): Promise<void> {
   for (const group of resourceGroups) say(`  ${group.name} (${group.location})`);
   if (resourceGroups.length === 0) say("  (none)");
 
-  if (values.json) {
+  if (settings.json) {
     const secretJson = {
       name: secret.name,
       version: secret.properties.version,
       value: shownValue,
-      masked: !values["show-secret"],
+      masked: !settings.showSecret,
     };
-    console.log(
-      JSON.stringify({ principal, vaultUrl, secret: secretJson, subscriptionId, resourceGroups }, null, 2),
-    );
+    const result = { principal, vaultUrl, secret: secretJson, subscriptionId, resourceGroups };
+    console.log(JSON.stringify(result, null, 2));
   }
 }
 

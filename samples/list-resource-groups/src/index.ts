@@ -4,79 +4,58 @@
  * Azure-Samples/resources-node-manage-resources-with-msi to the current Azure SDK for JavaScript.
  */
 
+// <snippet_imports>
 import { ResourceManagementClient } from "@azure/arm-resources";
-import {
-  createManagedIdentityCredential,
-  describePrincipal,
-  exitWithError,
-  formatPrincipal,
-  formatUsage,
-  identitySelectorOptions,
-  identitySelectorUsage,
-  managedIdentityOptionsFrom,
-  parseSampleArgs,
-  resolveSetting,
-  subscriptionIdSetting,
-} from "@msi-samples/identity";
-
-const usage = formatUsage(
-  "Lists the resource groups of a subscription, signed in with the VM's managed identity.",
-  [
-    [
-      "--subscription-id ID",
-      "Subscription to list (env AZURE_SUBSCRIPTION_ID; default: the VM's own subscription)",
-    ],
-    ["--json", "Print the resource groups as JSON on stdout (messages go to stderr)"],
-    ...identitySelectorUsage,
-  ],
-);
+import { ManagedIdentityCredential } from "@azure/identity";
+// </snippet_imports>
+import { describePrincipal, roleAssignmentCommand, withTokenDeadline } from "@msi-samples/identity";
+import { exitWithError, installCtrlCAndUncaughtErrorHandlers } from "@msi-samples/sample-cli";
+import { settingsFromFlagsEnvironmentOrVm } from "./settings.ts";
 
 async function main(): Promise<void> {
-  const { values } = parseSampleArgs({
-    usage,
-    options: { ...identitySelectorOptions, "subscription-id": { type: "string" }, json: { type: "boolean" } },
-  });
+  installCtrlCAndUncaughtErrorHandlers(); // Ctrl-C exits 130; an error nothing caught is explained
+  const { identity, subscription, json } = await settingsFromFlagsEnvironmentOrVm();
   // With --json, stdout carries only the JSON document, so people-facing lines go to stderr.
-  const say = values.json ? console.error : console.log;
+  const say = json ? console.error : console.log;
 
-  // <snippet_sign_in>
-  // The identity flags are checked here, before any request.
-  const credential = createManagedIdentityCredential(managedIdentityOptionsFrom(values));
-  // </snippet_sign_in>
-
-  // <snippet_resolve_subscription>
-  // From the flag, AZURE_SUBSCRIPTION_ID, the VM's own subscription (instance metadata), or a prompt; a GUID.
-  const subscription = await resolveSetting({ ...subscriptionIdSetting, flag: values["subscription-id"] });
-  // </snippet_resolve_subscription>
-  say(formatPrincipal(await describePrincipal(credential)));
+  // <snippet_credential>
+  // A user-assigned identity is chosen by one of its IDs; with none, the VM's system-assigned identity signs in.
+  const { clientId, objectId, resourceId } = identity;
+  const managedIdentity = clientId
+    ? new ManagedIdentityCredential({ clientId })
+    : objectId
+      ? new ManagedIdentityCredential({ objectId })
+      : resourceId
+        ? new ManagedIdentityCredential({ resourceId })
+        : new ManagedIdentityCredential();
+  // </snippet_credential>
+  // The SDK waits forever for an IMDS that never answers: give up after a deadline instead.
+  const credential = withTokenDeadline(managedIdentity, identity);
+  const principal = await describePrincipal(credential);
+  say(principal.description);
 
   // <snippet_list_resource_groups>
   const client = new ResourceManagementClient(credential, subscription.value);
   const groups = [];
-  for await (const group of client.resourceGroups.list()) {
-    groups.push({
-      name: group.name ?? "",
-      location: group.location,
-      provisioningState: group.properties?.provisioningState ?? "",
-      id: group.id ?? "",
-      tags: group.tags ?? {},
-    });
-  }
+  for await (const group of client.resourceGroups.list()) groups.push(group);
   // </snippet_list_resource_groups>
 
-  if (values.json) {
+  if (json) {
     console.log(JSON.stringify({ subscriptionId: subscription.value, resourceGroups: groups }, null, 2));
     return;
   }
   say(`Subscription ${subscription.value} (from ${subscription.source}): ${groups.length} resource group(s)`);
-  if (groups.length === 0) return;
-  const rows = [
-    ["NAME", "LOCATION", "STATE"],
-    ...groups.map((g) => [g.name, g.location, g.provisioningState]),
-  ];
-  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  for (const [name = "", location = "", state = ""] of rows) {
-    say(`${name.padEnd(widths[0] ?? 0)}  ${location.padEnd(widths[1] ?? 0)}  ${state}`);
+  for (const { name = "", location, properties } of groups) {
+    say(`${name.padEnd(24)} ${location.padEnd(16)} ${properties?.provisioningState}`);
+  }
+  if (groups.length === 0) {
+    // Azure lists no groups, rather than refusing, to an identity without a role on the subscription.
+    const reader = roleAssignmentCommand(
+      principal.objectId,
+      "Reader",
+      `/subscriptions/${subscription.value}`,
+    );
+    say(`No groups, or no role to see them? To grant Reader: ${reader}`);
   }
 }
 

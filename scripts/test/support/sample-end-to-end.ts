@@ -32,7 +32,7 @@ export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_
 export function describeRun(run: SampleRun): string {
   const exit = run.timedOut ? "timed out" : run.signal ? `killed by ${run.signal}` : `exit ${run.status}`;
   return [
-    `tsx src/index.ts ${run.args.join(" ")} (samples/${run.sample}): ${exit}`,
+    `node src/index.ts ${run.args.join(" ")} (samples/${run.sample}): ${exit}`,
     `--- stdout\n${run.stdout}--- stderr\n${run.stderr}---`,
   ].join("\n");
 }

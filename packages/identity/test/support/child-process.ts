@@ -20,6 +20,8 @@ export interface ScriptOptions {
   killAfterMs?: number;
   /** Called with each chunk of stdout, with the child, e.g. to send it a signal once it is ready. */
   onStdout?: (chunk: string, child: { kill: (signal: NodeJS.Signals) => void }) => void;
+  /** The folder of the script; default this package's test/fixtures. */
+  fixtures?: URL;
 }
 
 const inheritedNamesToDrop =
@@ -28,8 +30,8 @@ const inheritedNamesToDrop =
 // Node 22.18+ and 24 run TypeScript by stripping types; older ones get tsx.
 const typeScriptFlags = process.features.typescript ? [] : ["--import", "tsx"];
 
-export function fixturePath(name: string): string {
-  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+export function fixturePath(name: string, fixtures: URL = new URL("../fixtures/", import.meta.url)): string {
+  return fileURLToPath(new URL(name, fixtures));
 }
 
 export function runScript(name: string, options: ScriptOptions = {}): Promise<ScriptRun> {
@@ -43,10 +45,14 @@ export function runScript(name: string, options: ScriptOptions = {}): Promise<Sc
   // Never let a script reach the real IMDS address by accident.
   env.AZURE_POD_IDENTITY_AUTHORITY_HOST ??= "http://127.0.0.1:1";
 
-  const child = spawn(process.execPath, [...typeScriptFlags, fixturePath(name), ...(options.args ?? [])], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...typeScriptFlags, fixturePath(name, options.fixtures), ...(options.args ?? [])],
+    {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   let killed = false;

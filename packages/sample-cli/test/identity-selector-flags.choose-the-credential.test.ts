@@ -1,19 +1,14 @@
-// The shared identity flags: parsed with parseSampleArgs, turned into credential options, they choose the identity
-// exactly as the options and environment of createManagedIdentityCredential do, checked before any request.
+// The shared identity flags: parsed with parseSampleArgs, identityFromFlagsOrEnvironment chooses the identity from
+// them or the environment, checked before any request.
+
+import { formatIdentitySelection, identityFromFlagsOrEnvironment, UsageError } from "@msi-samples/identity";
 import { describe, expect, it } from "vitest";
-import {
-  createManagedIdentityCredential,
-  formatIdentitySelection,
-  identitySelectorOptions,
-  managedIdentityOptionsFrom,
-  parseSampleArgs,
-  UsageError,
-} from "../src/index.ts";
+import { identitySelectorOptions, parseSampleArgs } from "../src/index.ts";
 import { userAssigned } from "./support/fake-imds.ts";
 
 function credentialFor(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const { values } = parseSampleArgs({ usage: "", argv, options: { ...identitySelectorOptions } });
-  return createManagedIdentityCredential({ ...managedIdentityOptionsFrom(values), env });
+  return { identity: identityFromFlagsOrEnvironment(values, env).selection };
 }
 
 describe("identity selector flags", () => {

@@ -13,7 +13,7 @@ it("aligns the options, the shared identity flags included, and ends with --verb
     [
       "Lists the resource groups of a subscription.",
       "",
-      "Usage: pnpm start [options]",
+      "Usage: node src/index.ts [options]",
       "",
       "Options:",
       "  --subscription-id ID  Subscription to list (env AZURE_SUBSCRIPTION_ID)",

@@ -2,7 +2,7 @@
 // returns why a value is not acceptable, or undefined when it is, so the mistake is caught before any request.
 // Name rules: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules (Microsoft.Resources,
 // Microsoft.KeyVault, Microsoft.Storage); "alphanumerics" there means a-z, A-Z and 0-9.
-import { isGuid } from "./validation.ts";
+import { isGuid } from "@msi-samples/identity";
 
 export function validateGuid(value: string): string | undefined {
   return isGuid(value) ? undefined : "must be a GUID such as 00000000-0000-0000-0000-000000000000";

@@ -1,7 +1,9 @@
 // resolveSetting's default (after instance metadata, instead of a prompt), optional settings, and a field of the VM's
 // instance metadata named instead of a function.
+
+import { UsageError } from "@msi-samples/identity";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveSetting, UsageError, validateResourceGroupName } from "../src/index.ts";
+import { resolveSetting, validateResourceGroupName } from "../src/index.ts";
 import { type FakeImds, startFakeImds, subscriptionId } from "./support/fake-imds.ts";
 
 const base = { name: "resource-group", envName: "RESOURCE_GROUP_NAME" };

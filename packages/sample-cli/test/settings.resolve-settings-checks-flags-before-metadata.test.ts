@@ -1,9 +1,10 @@
 // resolveSettings: several settings at once, with every value from a flag, the environment or a fixed default checked
 // before the first instance-metadata request, so a typo is reported first and costs no request.
+
+import { UsageError } from "@msi-samples/identity";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   resolveSettings,
-  UsageError,
   validateGuid,
   validateRegionName,
   validateResourceGroupName,

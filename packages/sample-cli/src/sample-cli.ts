@@ -1,9 +1,8 @@
-// The command-line frame of a sample: flags (--help, --verbose) and the usage text, a clean Ctrl-C, and one error
-// exit with the explanation and the right exit code.
+// The command-line frame of a sample: flags (--help, --verbose) and the usage text, the process handlers for a clean
+// Ctrl-C and for errors nothing caught, and one error exit with the explanation and the right exit code.
 import { stdout } from "node:process";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
-import { explainError } from "./explain-error.ts";
+import { explainError, UsageError } from "@msi-samples/identity";
 
 const builtInOptions = {
   help: { type: "boolean", short: "h" },
@@ -39,19 +38,25 @@ export function formatUsage(summary: string, options: readonly UsageRow[]): stri
   const rows = [...options, ...builtInUsage];
   const width = Math.max(...rows.map(([flags]) => flags.length)) + 2;
   const lines = rows.map(([flags, description]) => `  ${flags.padEnd(width)}${description}`.trimEnd());
-  return `${summary.trim()}\n\nUsage: pnpm start [options]\n\nOptions:\n${lines.join("\n")}`;
+  return `${summary.trim()}\n\nUsage: node src/index.ts [options]\n\nOptions:\n${lines.join("\n")}`;
 }
 
 /**
- * Parses the flags strictly, ignoring a bare `--` (which pnpm passes on). `--help` prints `usage` and exits 0; an unknown flag or a
- * missing value is a UsageError naming it. Also makes Ctrl-C print "Cancelled." and exit 130, and, when parsing the real command line, sends
- * errors nothing caught (e.g. this UsageError when called outside main()) to exitWithError as well.
+ * Installs the process handlers every sample wants: Ctrl-C prints "Cancelled." and exits 130, and an error nothing
+ * caught (e.g. a UsageError thrown outside main()) goes to exitWithError, so it is explained too.
+ */
+export function installCtrlCAndUncaughtErrorHandlers(): void {
+  exitCleanlyOnInterrupt();
+  exitWithErrorWhenUncaught();
+}
+
+/**
+ * Parses the flags strictly, ignoring a bare `--` (which npm and pnpm pass on). `--help` prints `usage` and exits 0;
+ * an unknown flag or a missing value is a UsageError naming it.
  */
 export function parseSampleArgs<const T extends ParseArgsOptionsConfig>(
   config: SampleArgsConfig<T>,
 ): ParsedSampleArgs<T> {
-  exitCleanlyOnInterrupt();
-  if (config.argv === undefined) exitWithErrorWhenUncaught();
   // `pnpm start -- --json` hands the `--` on to the script, after any flags the script itself passes (`start:local`
   // may): it only separates pnpm's flags from the sample's, and a sample takes no positional arguments it could mark.
   const args = (config.argv ?? process.argv.slice(2)).filter((arg) => arg !== "--");

@@ -2,8 +2,9 @@
 // UsageError naming the flag and the variable.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { InstanceMetadataError, UsageError } from "@msi-samples/identity";
 import { describe, expect, it } from "vitest";
-import { resolveSetting, UsageError } from "../src/index.ts";
+import { resolveSetting } from "../src/index.ts";
 import { fixturePath } from "./support/child-process.ts";
 
 const base = { name: "resource-group", envName: "AZURE_RESOURCE_GROUP" };
@@ -51,12 +52,30 @@ describe("resolveSetting", () => {
 
   it("treats unavailable instance metadata as no value, and says why", async () => {
     const fromMetadata = () =>
-      Promise.reject(new Error("Instance metadata: IMDS did not answer within 5 s."));
+      Promise.reject(
+        new InstanceMetadataError("Instance metadata: IMDS did not answer within 5 s.", {
+          endpoint: "http://169.254.169.254",
+          code: "ETIMEDOUT",
+        }),
+      );
     const error = await resolveSetting({ ...base, env: {}, fromMetadata }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe(
       "Missing resource group: pass --resource-group or set AZURE_RESOURCE_GROUP.\n(Not read from instance metadata either: Instance metadata: IMDS did not answer within 5 s.)",
     );
+  });
+
+  it("fails with the metadata error itself when IMDS answered with an error (not a missing setting)", async () => {
+    const answered = new InstanceMetadataError("Instance metadata: IMDS answered 500.", {
+      endpoint: "http://169.254.169.254",
+      statusCode: 500,
+    });
+    const error = await resolveSetting({
+      ...base,
+      env: {},
+      fromMetadata: () => Promise.reject(answered),
+    }).catch((e: unknown) => e);
+    expect(error).toBe(answered);
   });
 
   it("names only the environment variable for a setting without a flag", async () => {

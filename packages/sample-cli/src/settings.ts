@@ -3,8 +3,12 @@
 // instance-metadata request.
 import { stdin, stdout } from "node:process";
 import { createInterface } from "node:readline/promises";
-import { UsageError } from "./errors.ts";
-import { getInstanceMetadata, type InstanceMetadata } from "./instance-metadata.ts";
+import {
+  getInstanceMetadata,
+  type InstanceMetadata,
+  InstanceMetadataError,
+  UsageError,
+} from "@msi-samples/identity";
 import { exitCancelled } from "./sample-cli.ts";
 
 export type SettingSource = "flag" | "environment" | "instance metadata" | "default" | "prompt";
@@ -61,7 +65,9 @@ export async function resolveSetting(request: SettingRequest): Promise<ResolvedS
   let metadataProblem: string | undefined;
   if (request.fromMetadata !== undefined) {
     const fromMetadata = await readMetadata(request.fromMetadata, request.env).catch((error: unknown) => {
-      metadataProblem = error instanceof Error ? error.message : String(error);
+      // An IMDS that answers but keeps failing is not a missing setting: explained, exit 1.
+      if (!(error instanceof InstanceMetadataError) || error.code === undefined) throw error;
+      metadataProblem = error.message;
       return undefined;
     });
     if (present(fromMetadata)) return accept(request, fromMetadata.trim(), "instance metadata");

@@ -1,0 +1,53 @@
+// The command line of user-assigned-identity: its --help, its flags, and its settings from flags or the
+// environment, every one checked before the first request to Azure.
+import { type ChosenIdentity, identityFromFlagsOrEnvironment } from "@msi-samples/identity";
+import {
+  formatUsage,
+  identitySelectorOptions,
+  identitySelectorUsage,
+  parseSampleArgs,
+  resolveSetting,
+  validateGuid,
+} from "@msi-samples/sample-cli";
+
+const usage = formatUsage(
+  "Signs in with a managed identity, finds its subscription, and lists the resource groups.",
+  [
+    ...identitySelectorUsage,
+    ["--subscription-id ID", "Skip discovery and use this subscription (env AZURE_SUBSCRIPTION_ID)"],
+    ["--json", "Print the result as JSON on stdout (messages go to stderr)"],
+  ],
+);
+
+export interface Settings {
+  identity: ChosenIdentity;
+  /** Given by --subscription-id or AZURE_SUBSCRIPTION_ID; otherwise the sample discovers it. */
+  subscription?: { id: string; source: string };
+  json: boolean;
+}
+
+/** Parses the flags (--help prints the usage and exits), then reads each setting from its flag or variable. */
+export async function settingsFromFlagsOrEnvironment(): Promise<Settings> {
+  const { values } = parseSampleArgs({
+    usage,
+    options: { ...identitySelectorOptions, "subscription-id": { type: "string" }, json: { type: "boolean" } },
+  });
+  const identity = identityFromFlagsOrEnvironment(values);
+  const subscription = await resolveSetting({
+    name: "subscription-id",
+    flag: values["subscription-id"],
+    envName: "AZURE_SUBSCRIPTION_ID",
+    validate: validateGuid,
+    optional: true, // without one, the sample discovers it
+  });
+  return {
+    identity,
+    ...(subscription && {
+      subscription: {
+        id: subscription.value,
+        source: subscription.source === "flag" ? "--subscription-id" : "AZURE_SUBSCRIPTION_ID",
+      },
+    }),
+    json: values.json ?? false,
+  };
+}
