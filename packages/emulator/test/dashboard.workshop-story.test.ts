@@ -118,6 +118,11 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
     expect(text).toContain("xms_mirid");
     expect(await detail.locator("table.claims", { hasText: "header" }).textContent()).toContain("RS256");
     // Everything the page holds: its markup, attribute values included (evaluated in the browser).
+    // The token IMDS issued is shown by its claims too.
+    const issued = await openRequest(newestRow("imds", "/oauth2/token", 200));
+    expect(await issued.locator(".detail-section", { hasText: "Token issued" }).textContent()).toContain(
+      `oid${SYSTEM_PRINCIPAL_ID}`,
+    );
     const html = await page.evaluate("document.documentElement.outerHTML");
     expect(html).not.toMatch(JWT_PATTERN);
   });
