@@ -1,9 +1,23 @@
-// One vitest run over every package and sample (`pnpm test`).
-import { defineConfig } from "vitest/config";
+// One vitest run over every package and sample (`pnpm test`), in three projects that can also run apart
+// (`pnpm test --project <name>`): in-process unit tests, end-to-end tests, and the other clients (Azure CLI, Python).
+import { configDefaults, defineConfig } from "vitest/config";
+
+const EVERY_TEST = [
+  "packages/*/test/**/*.test.ts",
+  "samples/*/test/**/*.test.ts",
+  "scripts/test/**/*.test.ts",
+];
+/** Real programs other than Node's SDK (az, python3): the slowest files, a minute and more. */
+const OTHER_CLIENTS = ["packages/emulator/test/other-clients.*.test.ts"];
+/** Pure functions and file reads, no emulator and no credential: safe to share one worker without isolation. */
+const IN_PROCESS = [
+  "packages/emulator/test/template-engine/**/*.test.ts",
+  "packages/emulator/test/layering/**/*.test.ts",
+  "packages/emulator/test/scenario.*.test.ts",
+];
 
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "samples/*/test/**/*.test.ts", "scripts/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // End-to-end tests start processes and emulators; two cores, so keep parallelism modest.
@@ -12,5 +26,19 @@ export default defineConfig({
     reporters: ["default", "./scripts/vitest/plain-summary-reporter.ts"],
     // Creates the emulator's CA and sets NODE_EXTRA_CA_CERTS before the worker processes start (they read it at boot).
     globalSetup: ["packages/emulator/test/global-setup.ts"],
+    projects: [
+      // Without isolation the files reuse one worker instead of starting one each.
+      { extends: true, test: { name: "in-process", include: IN_PROCESS, isolate: false } },
+      // Each file in its own process: msal-node keeps a process's first IMDS client for good (SDK-WIRE-FACTS.md).
+      {
+        extends: true,
+        test: {
+          name: "end-to-end",
+          include: EVERY_TEST,
+          exclude: [...configDefaults.exclude, ...OTHER_CLIENTS, ...IN_PROCESS],
+        },
+      },
+      { extends: true, test: { name: "other-clients", include: OTHER_CLIENTS } },
+    ],
   },
 });

@@ -8,8 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { type Emulator, startEmulator } from "@msi-samples/emulator";
 import type { CDPSession } from "playwright-core";
-import { type Emulator, startEmulator } from "../packages/emulator/src/index.ts";
 import { launchChromium } from "./lib/chromium-browser.ts";
 
 const LOGGED = 10_000;

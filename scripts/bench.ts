@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator } from "../packages/emulator/src/index.ts";
+import { startEmulator } from "@msi-samples/emulator";
 import { type RequestTally, tallyRequests } from "./lib/request-tally.ts";
 import { runSample, runTsx, SAMPLE_NAMES, type SampleName, sampleDirectory } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";

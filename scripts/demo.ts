@@ -1,7 +1,8 @@
-// `pnpm demo`: starts the local emulator and runs the five samples against it as a guided walkthrough, each step
+// The `demo` script: starts the local emulator and runs the five samples against it as a guided walkthrough, each step
 // introduced by what it ports and what it is about to do, then a summary. Exits 0 only if every step succeeded.
 import { parseArgs } from "node:util";
-import { type Emulator, startEmulator } from "../packages/emulator/src/index.ts";
+import { type Emulator, startEmulator } from "@msi-samples/emulator";
+import { PNPM } from "./lib/quick-start-commands.ts";
 import { tallyRequests } from "./lib/request-tally.ts";
 import { runSample, type SampleRun } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
@@ -9,7 +10,7 @@ import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
 const usage = `Runs the five managed-identity samples against a local emulator of an Azure VM, one after another,
 as a guided walkthrough. Nothing reaches Azure; no account is needed.
 
-Usage: pnpm demo [--step N]
+Usage: ${PNPM} demo [--step N]
 
 Options:
   --step N    Run only step N (1-${CATALOG.length})
@@ -79,7 +80,10 @@ function announce(entry: CatalogEntry, emulator: Emulator): string[] {
     `Ports "${entry.ports.title}" (${entry.ports.language}, https://github.com/${entry.ports.repository}).`,
   );
   console.log(entry.narration(emulator.scenario));
-  console.log(`$ cd samples/${entry.sample} && tsx src/index.ts${args.map((a) => ` ${a}`).join("")}`);
+  // What the step runs, as a command that runs it the same way against an emulator of its own.
+  console.log(
+    `$ ${PNPM} emulator exec -- npx tsx samples/${entry.sample}/src/index.ts${args.map((a) => ` ${a}`).join("")}`,
+  );
   console.log(rule);
   return args;
 }
@@ -134,7 +138,7 @@ function summarize(results: readonly StepResult[]): void {
       results.length === 1
         ? "The step succeeded."
         : `All ${results.length} samples succeeded against the emulator. Next: run one yourself ` +
-            "(cd samples/list-resource-groups && pnpm start:local --json), or follow a sample's README to run " +
+            `(cd samples/list-resource-groups && ${PNPM} start:local --json), or follow a sample's README to run ` +
             "it on an Azure VM.",
     );
   } else {

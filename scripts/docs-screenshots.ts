@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmulator } from "../packages/emulator/src/index.ts";
+import { startEmulator } from "@msi-samples/emulator";
 import { launchChromium } from "./lib/chromium-browser.ts";
 import { REPO_ROOT, runSample } from "./lib/run-sample.ts";
 

@@ -120,6 +120,10 @@ if [ -z "$ssh_key_path" ]; then
     ssh_key_path="$HOME/.ssh/id_ed25519.pub"
   elif [ -f "$HOME/.ssh/id_rsa.pub" ]; then
     ssh_key_path="$HOME/.ssh/id_rsa.pub"
+  elif is_dry_run; then
+    # A dry run needs no key: it shows where a real run will read one.
+    ssh_key_path="$HOME/.ssh/id_ed25519.pub" ssh_key_is_placeholder=true
+    warn "no SSH public key at ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub: this dry run shows $ssh_key_path as a placeholder. Before a real run, create it with 'ssh-keygen -t ed25519', or pass --ssh-key PATH."
   else
     usage_error "no SSH public key at ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub.
 Create one with 'ssh-keygen -t ed25519', or pass --ssh-key PATH."
@@ -129,7 +133,7 @@ case $ssh_key_path in
   *.pub) ;;
   *) usage_error "--ssh-key '$ssh_key_path' must be a public key (a .pub file), never the private key" ;;
 esac
-[ -f "$ssh_key_path" ] || usage_error "--ssh-key '$ssh_key_path' is not a file. Create a key with 'ssh-keygen -t ed25519'."
+[ "${ssh_key_is_placeholder-}" = true ] || [ -f "$ssh_key_path" ] || usage_error "--ssh-key '$ssh_key_path' is not a file. Create a key with 'ssh-keygen -t ed25519'."
 if [ -z "$ssh_source" ]; then
   ssh_source='*'
   warn "SSH (port 22) will be open to any address. Pass --ssh-source <your public IP>/32 to restrict it."

@@ -1,6 +1,6 @@
 // Reads the emulator's request log the way the tests and `pnpm bench` count a sample's calls: IMDS token and
 // metadata requests, Azure Resource Manager and Key Vault requests.
-import type { RequestLogEntry } from "../../packages/emulator/src/index.ts";
+import type { RequestLogEntry } from "@msi-samples/emulator";
 
 export interface RequestTally {
   /** Requests to IMDS's token endpoint, retries included. */

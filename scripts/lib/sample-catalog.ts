@@ -1,6 +1,6 @@
 // The five samples in walkthrough order: what each ports, what it is about to do, and the flags `pnpm demo` and
 // `pnpm bench` run it with against the emulator's world.
-import type { Scenario } from "../../packages/emulator/src/index.ts";
+import type { Scenario } from "@msi-samples/emulator";
 import type { SampleName } from "./run-sample.ts";
 
 export interface CatalogEntry {

@@ -16,7 +16,7 @@ describe("pnpm demo's command line", () => {
   it("--help: the steps and what each ports, exit 0", async () => {
     const run = await runTsx(REPO_ROOT, "scripts/demo.ts", ["--help"], noEmulator);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain("Usage: pnpm demo [--step N]");
+    expect(run.stdout).toContain("Usage: npx --yes pnpm@12.21.0 demo [--step N]");
     expect(run.stdout).toMatch(
       /5 {2}create-delete-key-vault +ports Azure-Samples\/resources-ruby-manage-resources-with-msi \(Ruby\)/,
     );

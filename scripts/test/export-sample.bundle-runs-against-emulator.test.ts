@@ -3,8 +3,8 @@
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { type Emulator, startEmulator } from "@msi-samples/emulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../packages/emulator/src/index.ts";
 import { listFiles } from "../export/standalone-package.ts";
 import {
   describeRun,

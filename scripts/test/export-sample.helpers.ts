@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Emulator } from "../../packages/emulator/src/index.ts";
+import type { Emulator } from "@msi-samples/emulator";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 

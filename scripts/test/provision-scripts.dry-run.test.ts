@@ -338,9 +338,14 @@ describe("provision-vm.sh", () => {
   });
 
   it("finds the default SSH key in ~/.ssh, and says how to make one when there is none", () => {
-    const missing = runBash(provisionScript, ["--dry-run"]);
+    const missing = runBash(provisionScript, ["--resource-group", "lab-rg", "--location", "westeurope"]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("ssh-keygen -t ed25519");
+    // A dry run needs no key: it shows the default path as a placeholder, and says so.
+    const placeholder = runBash(provisionScript, ["--dry-run"]);
+    expect(placeholder.status, placeholder.stderr).toBe(0);
+    expect(placeholder.stderr).toContain(`this dry run shows ${home}/.ssh/id_ed25519.pub as a placeholder`);
+    expect(placeholder.stdout).toContain(`admin_public_key=$(cat ${home}/.ssh/id_ed25519.pub)`);
 
     writeFileSync(join(home, ".ssh/id_rsa.pub"), "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABFake tester@example\n");
     const found = runBash(provisionScript, ["--dry-run"]);

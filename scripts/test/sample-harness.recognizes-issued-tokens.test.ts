@@ -1,7 +1,8 @@
 // The samples' tests check every run's output against JWT_PATTERN; this shows the pattern catches the tokens the
 // emulator really issues (both identities, both audiences), so that check can fail.
+
+import { type Emulator, startEmulator } from "@msi-samples/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../packages/emulator/src/index.ts";
 import { JWT_PATTERN } from "./support/sample-end-to-end.ts";
 
 describe("JWT_PATTERN", () => {

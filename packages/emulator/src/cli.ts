@@ -1,12 +1,17 @@
-// The `msi-emulator` command (`pnpm emulator ...` from the repo root): start, env, exec, log, vm, schema.
+// The `msi-emulator` command (the `emulator` script at the repository root, or the packed package's bin): start, env,
+// exec, log, vm, schema.
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { startEmulator } from "./emulator.ts";
-import { formatEnvironment } from "./environment.ts";
-import { EmulatorAlreadyRunningError, readRuntimeInfo, resolveHome } from "./home.ts";
+import { cliCommand } from "./cli-invocation.ts";
+import { type Emulator, startEmulator } from "./emulator.ts";
+import { CONFLICTING_ENV, formatEnvironment } from "./environment.ts";
+import { EmulatorAlreadyRunningError, type RuntimeInfo, readRuntimeInfo, resolveHome } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import type { RequestLogEntry } from "./log/request-log.ts";
-import { type CurrentVm, VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import { keepServingThroughUncaughtErrors } from "./process-guard.ts";
+import { shellEnvironment, TrustFileError, undoShellEnvironment } from "./shell-environment.ts";
+import type { CurrentVm } from "./state/current-vm.ts";
 import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
 import { StateFileError } from "./state/state-file.ts";
 
@@ -19,14 +24,20 @@ const program = new Command()
   .showHelpAfterError()
   .addHelpText(
     "after",
-    `
+    () => `
 Examples:
-  pnpm emulator start                      run one in this terminal; then, in another:
-  eval "$(pnpm -s emulator env)"           point that shell's programs at it
-  pnpm emulator log --follow               watch the requests it answers
-  pnpm emulator exec -- node app.js        run one command against an emulator of its own
+  ${cliCommand()} start
+      run one in this terminal; then, in another:
+  eval "$(${cliCommand({ quiet: true })} env)"
+      point that shell's programs at it (Azure's hosts go to the emulator, other hosts are tunnelled through)
+  eval "$(${cliCommand({ quiet: true })} env --unset)"
+      undo that
+  ${cliCommand()} log --follow
+      watch the requests it answers
+  ${cliCommand()} exec -- node app.js
+      run one command against an emulator of its own
 
-More: packages/emulator/README.md`,
+More: the emulator's README.md`,
   );
 
 const DEFAULT_HOME = "$MSI_EMULATOR_HOME or ~/.msi-emulator";
@@ -53,6 +64,11 @@ const shellOption = (what: string) =>
   new Option("--shell <shell>", what).choices(["bash", "powershell", "pwsh"]).default("bash");
 const runningHomeOption = () =>
   new Option("--home <dir>", `state folder of the running \`start\` (default: ${DEFAULT_HOME})`);
+const strictOption = () =>
+  new Option(
+    "--strict",
+    "refuse every host it does not emulate (default: tunnel hosts that are not Azure's straight through); also MSI_EMULATOR_STRICT=1",
+  );
 
 program
   .command("start")
@@ -70,6 +86,7 @@ program
   .addOption(latencyOption())
   .addOption(vmOption())
   .addOption(shellOption("syntax of the printed environment"))
+  .addOption(strictOption())
   .option("--no-dashboard", "do not serve the workshop dashboard page")
   .action(
     async (options: {
@@ -82,7 +99,9 @@ program
       latency?: "instant" | "realistic";
       vm?: string;
       shell: ShellChoice;
+      strict?: boolean;
     }) => {
+      keepServingThroughUncaughtErrors();
       const emulator = await startEmulator({
         ...(options.scenario ? { scenario: options.scenario } : {}),
         ...(options.port !== undefined ? { port: options.port } : {}),
@@ -91,6 +110,7 @@ program
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
+        foreignHosts: foreignHostPolicy(options.strict),
         dashboard: options.dashboard,
         writeRuntimeFile: true,
       });
@@ -109,9 +129,13 @@ program
       out.write(`  CA:     ${emulator.caCertPath}\n`);
       if (emulator.statePath) out.write(`  state:  ${emulator.statePath}\n`);
       out.write(
-        "\nRun programs with this environment (or use `pnpm emulator env` / `pnpm emulator exec -- CMD`):\n\n",
+        `  other hosts: ${foreignHostPolicy(options.strict) === "tunnel" ? "Azure's refused, the rest tunnelled through untouched" : "all refused (strict)"}\n`,
       );
-      out.write(formatEnvironment(emulator.env, emulator.unsetEnv, shellOf(options.shell)));
+      out.write(
+        `\nIn another terminal: ${envCommand(shellOf(options.shell))}\nor run programs with this environment:\n\n`,
+      );
+      const shellEnv = await shellEnvironment({ ...emulatorEnvironmentOf(emulator), userEnv: process.env });
+      out.write(formatEnvironment(shellEnv.set, shellEnv.unset, shellOf(options.shell)));
       out.write("\nRequests:\n");
       emulator.onRequest((entry) => out.write(`${formatEntry(entry)}\n`));
       const stop = async () => {
@@ -125,16 +149,42 @@ program
 
 program
   .command("env")
-  .description("print the environment that points programs at the running `start` (to eval in a shell)")
+  .description(
+    "print the environment that points programs at the running `start` (to eval in a shell), or with --unset its undo",
+  )
   .addOption(shellOption("syntax: bash (export) or powershell ($env:)"))
+  .option("--unset", "print the commands that put the shell back as it was before `env`")
   .addOption(runningHomeOption())
-  .action(async (options: { shell: ShellChoice; home?: string }) => {
-    const info = await readRuntimeInfo(resolveHome(options.home));
+  .action(async (options: { shell: ShellChoice; home?: string; unset?: boolean }) => {
+    const shell = shellOf(options.shell);
+    if (options.unset) {
+      const undo = undoShellEnvironment(process.env, CONFLICTING_ENV);
+      if (undo.unset.length === 0)
+        process.stderr.write("msi-emulator: this shell has no emulator environment to undo.\n");
+      process.stdout.write(formatEnvironment(undo.set, undo.unset, shell));
+      return;
+    }
+    const home = resolveHome(options.home);
+    const info = await readRuntimeInfo(home);
     if (!info)
       fail(
-        "No running msi-emulator found. Start one with `pnpm emulator start` (or use `pnpm emulator exec -- COMMAND`).",
+        noEmulatorFound(
+          home,
+          `Start one with \`${cliCommand()} start\` (or use \`${cliCommand()} exec -- COMMAND\`).`,
+        ),
       );
-    process.stdout.write(formatEnvironment(info.env, info.unsetEnv, shellOf(options.shell)));
+    const shellEnv = await shellEnvironment({
+      ...emulatorEnvironmentOf({ ...info, home }),
+      userEnv: process.env,
+    });
+    const undo = undoCommand(shell);
+    process.stdout.write(
+      `# msi-emulator at ${info.proxyUrl}: Azure's hosts go to the emulator, other hosts are tunnelled through. Undo: ${undo}\n`,
+    );
+    process.stdout.write(formatEnvironment(shellEnv.set, shellEnv.unset, shell));
+    process.stderr.write(
+      `msi-emulator: this shell's programs now use the emulator at ${info.proxyUrl}; to undo: ${undo}\n`,
+    );
   });
 
 program
@@ -149,6 +199,7 @@ program
   .addOption(latencyOption())
   .addOption(vmOption())
   .option("--quiet", "print nothing but COMMAND's own output (the emulator's line goes to stderr)")
+  .addOption(strictOption())
   .option("--dashboard", "also serve the workshop dashboard page (its URL is printed to stderr)")
   .passThroughOptions()
   .action(
@@ -161,6 +212,7 @@ program
         latency?: "instant" | "realistic";
         vm?: string;
         quiet?: boolean;
+        strict?: boolean;
         dashboard?: boolean;
       },
     ) => {
@@ -170,6 +222,7 @@ program
         ...(options.home ? { home: options.home } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
         ...(options.vm ? { currentVm: options.vm } : {}),
+        foreignHosts: foreignHostPolicy(options.strict),
         dashboard: options.dashboard ?? false,
       });
       // Emulator information goes to stderr: COMMAND's stdout stays exactly its own.
@@ -177,9 +230,10 @@ program
         process.stderr.write(
           `msi-emulator: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}${emulator.dashboardUrl ? `, dashboard ${emulator.dashboardUrl}` : ""}; running: ${command.join(" ")}\n`,
         );
+      const shellEnv = await shellEnvironment({ ...emulatorEnvironmentOf(emulator), userEnv: process.env });
       const env: NodeJS.ProcessEnv = { ...process.env };
-      for (const name of emulator.unsetEnv) delete env[name];
-      Object.assign(env, emulator.env);
+      for (const name of shellEnv.unset) delete env[name];
+      Object.assign(env, shellEnv.set);
       const [file = "", ...args] = command;
       const child = spawn(file, args, { stdio: "inherit", env });
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -204,8 +258,7 @@ program
   .option("--json", "one JSON object per line")
   .addOption(runningHomeOption())
   .action(async (options: { follow?: boolean; json?: boolean; home?: string }) => {
-    const info = await readRuntimeInfo(resolveHome(options.home));
-    if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
+    const info = await runningEmulator(options.home);
     let since = 0;
     for (;;) {
       const response = await fetch(`${info.adminUrl}/requests?since=${since}`).catch(() => undefined);
@@ -235,8 +288,7 @@ program
       options: { scenarioVm?: boolean; json?: boolean; home?: string },
     ) => {
       if (resourceId && options.scenarioVm) fail("Give a VM resource ID or --scenario-vm, not both.");
-      const info = await readRuntimeInfo(resolveHome(options.home));
-      if (!info) fail("No running msi-emulator found. Start one with `pnpm emulator start`.");
+      const info = await runningEmulator(options.home);
       const token = { "x-msi-emulator-token": info.adminToken ?? "" };
       const request: RequestInit = resourceId
         ? {
@@ -305,6 +357,44 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** The running `start` recorded in the home, or a failure that says where it looked and how to look elsewhere. */
+async function runningEmulator(explicitHome: string | undefined): Promise<RuntimeInfo> {
+  const home = resolveHome(explicitHome);
+  const info = await readRuntimeInfo(home);
+  if (!info) fail(noEmulatorFound(home, `Start one with \`${cliCommand()} start\`.`));
+  return info;
+}
+
+function noEmulatorFound(home: string, remedy: string): string {
+  return `No running msi-emulator found in the home ${home}. ${remedy} If one runs with another home, point at it with --home DIR or MSI_EMULATOR_HOME=DIR.`;
+}
+
+function foreignHostPolicy(strict: boolean | undefined): "tunnel" | "refuse" {
+  return strict || /^(1|true|yes)$/i.test(process.env.MSI_EMULATOR_STRICT ?? "") ? "refuse" : "tunnel";
+}
+
+function emulatorEnvironmentOf(
+  emulator: Pick<Emulator, "env" | "caCertPath" | "caBundlePath"> & { home: string },
+) {
+  return {
+    emulatorEnv: emulator.env,
+    unsetEnv: CONFLICTING_ENV,
+    home: emulator.home,
+    caCertPath: emulator.caCertPath,
+    caBundlePath: emulator.caBundlePath,
+  };
+}
+
+function envCommand(shell: "bash" | "powershell", extra = ""): string {
+  return shell === "bash"
+    ? `eval "$(${cliCommand({ quiet: true })} env${extra})"`
+    : `${cliCommand({ quiet: true })} env${extra} --shell powershell | Invoke-Expression`;
+}
+
+function undoCommand(shell: "bash" | "powershell"): string {
+  return envCommand(shell, " --unset");
+}
+
 type ShellChoice = "bash" | "powershell" | "pwsh";
 
 function shellOf(choice: ShellChoice): "bash" | "powershell" {
@@ -326,6 +416,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   if (
     error instanceof ScenarioError ||
     error instanceof StateFileError ||
+    error instanceof TrustFileError ||
     error instanceof EmulatorAlreadyRunningError
   )
     fail(error.message);

@@ -1,7 +1,6 @@
 // The services the emulator runs, one per imitated Azure endpoint. Key Vault's servesHost(h) is true for
 // "<vault>.vault.azure.net" only while that vault exists in the world (then CONNECT succeeds).
 
-import type { ArmProvider } from "./arm/arm-request.ts";
 import { createArmService } from "./arm/arm-service.ts";
 import type { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { ARM_PROVIDERS } from "./arm/providers.ts";
@@ -26,10 +25,7 @@ export interface EmulatorContext {
   pageSize: number;
 }
 
-export function createEmulatedServices(
-  context: EmulatorContext,
-  extraArmProviders: readonly ArmProvider[] = [],
-): EmulatedService[] {
+export function createEmulatedServices(context: EmulatorContext): EmulatedService[] {
   return [
     createImdsService({
       world: () => context.world,
@@ -43,7 +39,7 @@ export function createEmulatedServices(
       rbac: context.rbac,
       faults: context.faults,
       operations: context.operations,
-      providers: [...ARM_PROVIDERS, ...extraArmProviders],
+      providers: ARM_PROVIDERS,
       latency: context.latency,
       pageSize: context.pageSize,
     }),

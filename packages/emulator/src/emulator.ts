@@ -1,9 +1,7 @@
 // startEmulator: wires CA, tokens, world state, services, the intercepting proxy and the admin endpoint into one
 // running emulator, and returns the environment that points an unmodified Azure program at it.
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { startAdminServer } from "./admin/admin-server.ts";
-import type { ArmProvider } from "./arm/arm-request.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
 import { RbacEvaluator } from "./auth/rbac.ts";
@@ -12,9 +10,10 @@ import { createEmulatedServices, type EmulatorContext } from "./emulated-service
 import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
 import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
 import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
-import { type EmulatedService, ServiceDispatcher } from "./services.ts";
-import { VIRTUAL_MACHINE_ID } from "./state/current-vm.ts";
+import { ServiceDispatcher } from "./services.ts";
+import { sharedPath } from "./shared-files.ts";
 import {
   loadScenarioFile,
   parseScenario,
@@ -25,13 +24,13 @@ import {
 import { openWorld } from "./state/state-file.ts";
 import type { WorldState } from "./state/world-state.ts";
 import { loadOrCreateCertificateAuthority } from "./tls/certificate-authority.ts";
+import type { ForeignHostPolicy } from "./tls/connect-passthrough.ts";
 import { startInterceptingProxy } from "./tls/intercepting-proxy.ts";
 import { createLeafCertificates } from "./tls/leaf-certificates.ts";
+import type { ConnectionTimeouts } from "./tls/proxy-safety.ts";
 
-/** shared/scenarios/default.json in this repository. */
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(
-  new URL("../../../shared/scenarios/default.json", import.meta.url),
-);
+/** shared/scenarios/default.json (in this repository, or in the installed package). */
+export const DEFAULT_SCENARIO_PATH = sharedPath("scenarios/default.json");
 
 export interface StartEmulatorOptions {
   /** A scenario file path or a scenario object; default shared/scenarios/default.json. Ignored when `statePath` exists. */
@@ -59,10 +58,13 @@ export interface StartEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default page size of ARM list operations (100); small values exercise nextLink paging. */
   pageSize?: number;
-  /** Extra ARM resource providers (beyond the built-in registry in arm/providers.ts). */
-  armProviders?: ArmProvider[];
-  /** Extra host services (e.g. a Key Vault data plane) tried after the built-in ones. */
-  services?: EmulatedService[];
+  /** Time limits on proxy connections, plain and inside TLS tunnels (default: Node's, plus a 120 s idle limit). */
+  connectionTimeouts?: ConnectionTimeouts;
+  /**
+   * CONNECT to a host no service emulates: "refuse" every one (default: a test never leaves the machine), or "tunnel"
+   * those that are not Azure's straight through, untouched (the CLI's default, so a shell under `env` keeps working).
+   */
+  foreignHosts?: ForeignHostPolicy;
   /**
    * Record this instance in `<home>/runtime.json` for `emulator env`, `log` and `vm` (the CLI's `start` does). Rejects
    * with EmulatorAlreadyRunningError, before doing anything, while another emulator recorded there still runs.
@@ -122,6 +124,16 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       ? parseScenario(options.scenario)
       : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
   const world = await openWorld(scenario, options.statePath);
+  try {
+    return await serveWorld(home, options, world);
+  } catch (error) {
+    // A failed start must not keep the state file locked.
+    world.closeStore();
+    throw error;
+  }
+}
+
+async function serveWorld(home: string, options: StartEmulatorOptions, world: WorldState): Promise<Emulator> {
   if (options.currentVm !== undefined) {
     if (!VIRTUAL_MACHINE_ID.test(options.currentVm))
       throw new ScenarioError(
@@ -150,17 +162,15 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
     tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
-  const dispatcher = new ServiceDispatcher(
-    [...createEmulatedServices(context, options.armProviders), ...(options.services ?? [])],
-    log,
-    faults,
-  );
+  const dispatcher = new ServiceDispatcher(createEmulatedServices(context), log, faults);
 
   const proxy = await startInterceptingProxy({
     port: options.port ?? 0,
     dispatcher,
     certificates: createLeafCertificates(ca),
     log,
+    ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
+    foreignHosts: options.foreignHosts ?? "refuse",
   });
   const proxyUrl = `http://127.0.0.1:${proxy.port}`;
   const env = buildEnvironment({ proxyUrl, caCertPath: ca.certPath, caBundlePath });
@@ -246,6 +256,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
       stopped ??= (async () => {
         context.operations.close();
         await Promise.all([proxy.close(), admin.close()]);
+        world.closeStore();
         if (options.writeRuntimeFile) await removeRuntimeInfo(home, process.pid);
       })();
       return stopped;

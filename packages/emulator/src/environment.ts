@@ -1,9 +1,9 @@
 // The environment that sends an unmodified Azure program to the emulator: proxy variables, trust for its CA
-// (Node: NODE_EXTRA_CA_CERTS; Python and the Azure CLI: a bundle of the system CAs plus the emulator's CA).
+// (Node: NODE_EXTRA_CA_CERTS; Python, the Azure CLI and curl: a bundle of the system CAs plus the emulator's CA).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import tls from "node:tls";
-import { writeFileAtomically } from "./state/atomic-file.ts";
+import { writeFileAtomically } from "./files/atomic-file.ts";
 
 const CA_BUNDLE_FILE = "ca-bundle.pem";
 const SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
@@ -45,6 +45,8 @@ export function buildEnvironment(options: {
     NODE_EXTRA_CA_CERTS: options.caCertPath,
     REQUESTS_CA_BUNDLE: options.caBundlePath,
     SSL_CERT_FILE: options.caBundlePath,
+    // Debian's curl reads CURL_CA_BUNDLE, not SSL_CERT_FILE.
+    CURL_CA_BUNDLE: options.caBundlePath,
   };
 }
 

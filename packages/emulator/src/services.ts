@@ -26,10 +26,18 @@ export interface HandledRequest {
   requestId?: string;
 }
 
-/** The request's URL. Concatenated, not resolved: a target starting with "//" must stay a path, not become a host. */
+/**
+ * The request's URL. Concatenated, not resolved: a target starting with "//" must stay a path, not become a host. A
+ * Host header that is no valid host name (services read only path and query) gives a placeholder host, not a crash.
+ */
 export function requestUrl(exchange: ServiceExchange): URL {
   const target = exchange.target;
-  return new URL(`${exchange.scheme}://${exchange.host}${target.startsWith("/") ? "" : "/"}${target}`);
+  const path = `${target.startsWith("/") ? "" : "/"}${target}`;
+  try {
+    return new URL(`${exchange.scheme}://${exchange.host}${path}`);
+  } catch {
+    return new URL(`${exchange.scheme}://host.invalid${path}`);
+  }
 }
 
 export interface EmulatedService {

@@ -229,7 +229,7 @@ describe("template deployments", () => {
     const expectedName = `store${uniqueString(groupId("rg-linked"))}`;
     expect(result.properties).toMatchObject({
       provisioningState: "Succeeded",
-      templateLink: { uri: QUICKSTART_URI },
+      templateLink: { uri: QUICKSTART_URI, contentVersion: "1.0.0.0" },
       outputs: { storageAccountName: { value: expectedName } },
     });
     expect((await storage.storageAccounts.getProperties("rg-linked", expectedName)).sku?.name).toBe(

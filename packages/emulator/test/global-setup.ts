@@ -12,5 +12,8 @@ export default async function setup(): Promise<void> {
   const ca = await loadOrCreateCertificateAuthority(home);
   await TokenService.fromHome(home);
   process.env.MSI_EMULATOR_HOME = home;
+  // The CA the run started with (a corporate or sandbox CA npm may need), for tests whose child processes reach the
+  // package registry: they put it back, as a user's own shell would have it.
+  process.env.OUTER_NODE_EXTRA_CA_CERTS ??= process.env.NODE_EXTRA_CA_CERTS ?? "";
   process.env.NODE_EXTRA_CA_CERTS = ca.certPath;
 }

@@ -4,7 +4,13 @@ import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/identity";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { clientOptionsFor, DEFAULT_SCENARIO_PATH, type Emulator, type ScenarioInput } from "../src/index.ts";
+import {
+  clientOptionsFor,
+  DEFAULT_SCENARIO_PATH,
+  type Emulator,
+  findBuiltInRole,
+  type ScenarioInput,
+} from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 import { httpsThroughProxy, type RawResponse } from "./raw-requests.ts";
 import { thrownBy } from "./sdk-calls.ts";
@@ -13,6 +19,22 @@ export const VAULT_RESOURCE_GROUP = "rg-msi-samples";
 export const vaultResourceId = (name: string) =>
   `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${VAULT_RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${name}`;
 export const vaultUrl = (name: string) => `https://${name}.vault.azure.net`;
+/**
+ * Makes the VM's system-assigned identity Key Vault Secrets Officer on `vaultName` (the default scenario lets it only
+ * read), straight in the world: `assignmentName` is the role assignment's GUID.
+ */
+export function grantSecretsOfficer(emulator: Emulator, vaultName: string, assignmentName: string): void {
+  emulator.world.addRoleAssignment({
+    name: assignmentName,
+    principalId: emulator.world.resolvePrincipal("system") ?? "",
+    principalType: "ServicePrincipal",
+    roleDefinitionId: findBuiltInRole("Key Vault Secrets Officer")?.id ?? "",
+    scope: vaultResourceId(vaultName),
+    createdOn: new Date().toISOString(),
+    updatedOn: new Date().toISOString(),
+  });
+}
+
 export const OTHER_TENANT_ID = "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70";
 export const STRANGER_OBJECT_ID = "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4";
 

@@ -35,7 +35,7 @@ describe("the Key Vault challenge flow", () => {
       `Bearer authorization="https://login.microsoftonline.com/${TENANT_ID}", resource="https://vault.azure.net"`,
     );
     expect(response.text).toBe(
-      '{"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}}',
+      '{"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token."}}',
     );
     expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(response.headers["x-ms-keyvault-region"]).toBe("westus2");

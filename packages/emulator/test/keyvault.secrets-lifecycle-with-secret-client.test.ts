@@ -246,19 +246,6 @@ describe("secrets through SecretClient", () => {
     });
   });
 
-  it("says plainly that backup and restore are not emulated", async () => {
-    expect(await vaultFailureOf(() => client().backupSecret("app-password"))).toMatchObject({
-      statusCode: 501,
-      code: "NotImplemented",
-    });
-    expect(await vaultFailureOf(() => client().restoreSecretBackup(new Uint8Array([1, 2, 3])))).toMatchObject(
-      {
-        statusCode: 501,
-        code: "NotImplemented",
-      },
-    );
-  });
-
   it("never puts a secret value in the request log or the admin endpoint's state", async () => {
     expect(valuesSeen.length).toBeGreaterThan(5);
     const log = JSON.stringify(emulator.requests());

@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Emulator, findBuiltInRole, startEmulator } from "../src/index.ts";
-import { secretClientFor, vaultResourceId } from "./keyvault-fixtures.ts";
+import { type Emulator, startEmulator } from "../src/index.ts";
+import { grantSecretsOfficer, secretClientFor } from "./keyvault-fixtures.ts";
 import { fixedTokenCredential } from "./sdk-calls.ts";
 
 describe("secrets with a state file", () => {
@@ -24,25 +24,18 @@ describe("secrets with a state file", () => {
 
   it("keeps versions, values and deleted secrets across a restart", async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "msi-emulator-kv-state-"));
-    const statePath = path.join(dir, "world.json");
+    const statePath = path.join(dir, "world.db");
     // The default scenario's identity may only read kv-msi-samples: make it Secrets Officer there for this test.
     emulator = await startEmulator({ statePath });
-    emulator.world.addRoleAssignment({
-      name: "5b0f6c1e-2d3a-4b8c-9e7f-1a2b3c4d5e6f",
-      principalId: emulator.world.resolvePrincipal("system") ?? "",
-      principalType: "ServicePrincipal",
-      roleDefinitionId: findBuiltInRole("Key Vault Secrets Officer")?.id ?? "",
-      scope: vaultResourceId("kv-msi-samples"),
-      createdOn: new Date().toISOString(),
-      updatedOn: new Date().toISOString(),
-    });
+    grantSecretsOfficer(emulator, "kv-msi-samples", "5b0f6c1e-2d3a-4b8c-9e7f-1a2b3c4d5e6f");
     let client = await clientOf(emulator);
     const seeded = await client.getSecret("sample-secret");
     const set = await client.setSecret("saved-secret", "saved-value-1d2e");
     await client.setSecret("deleted-secret", "deleted-value-3f4a");
     await (await client.beginDeleteSecret("deleted-secret")).pollUntilDone();
 
-    const onDisk = await readFile(statePath, "utf8");
+    // Before the emulator stops, a commit may still sit in SQLite's write-ahead log beside the file.
+    const onDisk = `${await readFile(statePath, "latin1")}${await readFile(`${statePath}-wal`, "latin1").catch(() => "")}`;
     expect(onDisk).toContain("saved-value-1d2e");
     await emulator.stop();
 

@@ -3,6 +3,7 @@
 // five samples then run as a user runs them on that VM: signed in as the lab VM's system-assigned or user-assigned
 // identity, allowed exactly what the template's role assignments (and the subscription Reader) allow.
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ManagedIdentityCredential } from "@azure/identity";
@@ -14,7 +15,6 @@ import {
   sampleRunner,
 } from "../../../scripts/test/support/sample-end-to-end.ts";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
-import { defaultScenarioWith } from "./arm-fixtures.ts";
 import {
   ARM_SCOPE,
   SUBSCRIPTION_ID,
@@ -30,6 +30,7 @@ const SECRET_VALUE = "lab-secret-7f3a9c21e5b84d06";
 const SSH_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILabTestKeyOnlyForTheEmulator0000000000 lab@test";
 const READER_ROLE_ID = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const labTemplateFile = new URL("../../../shared/templates/lab-vm.json", import.meta.url);
+const labOperatorScenario = new URL("../../../shared/scenarios/lab-operator.json", import.meta.url);
 const labParametersFile = new URL("../../../shared/templates/lab-vm.parameters.json", import.meta.url);
 
 interface LabOutputs {
@@ -48,15 +49,9 @@ describe("the samples on the lab VM deployed into the emulator", () => {
   let labVmId: string;
 
   beforeAll(async () => {
-    // The operator is the scenario's own VM, Owner of the subscription (the template creates role assignments);
+    // The shipped operator scenario: its VM is Owner of the subscription (the template creates role assignments);
     // nobody else holds a role, so whatever the lab identities may do comes from the lab's deployment.
-    emulator = await startEmulator({
-      scenario: defaultScenarioWith((scenario) => {
-        scenario.roleAssignments = [
-          { principal: "system", role: "Owner", scope: `/subscriptions/${SUBSCRIPTION_ID}` },
-        ];
-      }),
-    });
+    emulator = await startEmulator({ scenario: fileURLToPath(labOperatorScenario) });
     const options = clientOptionsFor(emulator);
     const operator = new ManagedIdentityCredential(options);
     const resources = new ResourceManagementClient(operator, SUBSCRIPTION_ID, options);

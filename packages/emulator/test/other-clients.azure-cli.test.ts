@@ -1,6 +1,7 @@
 // The real Azure CLI (Debian's azure-cli 2.45) against the emulator, configured only by the environment as a user
 // would: managed identity sign-in (system- and user-assigned), resource groups, the sample's template deployment and
-// its storage account, a Key Vault secret, and a missing role surfacing as ARM's AuthorizationFailed message.
+// its storage account, a Key Vault secret, and for an identity that is Reader on one group: `az group list` showing
+// that group alone, and a group it may not read surfacing as ARM's AuthorizationFailed message.
 // Runs when `az` is installed; in CI (CI=true) it must run, and fails if `az` is missing.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -215,36 +216,54 @@ describe.runIf(requirement.run)("the Azure CLI against the emulator", () => {
   );
 });
 
-describe.runIf(requirement.run)("the Azure CLI when the identity lacks a role", () => {
-  let emulator: Emulator;
+describe.runIf(requirement.run)(
+  "the Azure CLI when the identity is Reader on one resource group only",
+  () => {
+    let emulator: Emulator;
 
-  beforeAll(async () => {
-    if (requirement.missing) throw new Error(requirement.missing);
-    emulator = await startEmulator({
-      scenario: path.join(path.dirname(DEFAULT_SCENARIO_PATH), "missing-role.json"),
+    beforeAll(async () => {
+      if (requirement.missing) throw new Error(requirement.missing);
+      emulator = await startEmulator({
+        scenario: path.join(path.dirname(DEFAULT_SCENARIO_PATH), "missing-role.json"),
+      });
     });
-  });
 
-  afterAll(async () => {
-    await emulator?.stop();
-  });
+    afterAll(async () => {
+      await emulator?.stop();
+    });
 
-  it(
-    "prints ARM's AuthorizationFailed message and exits with status 1",
-    async () => {
-      const env = await cliEnvironment(emulator);
-      const result = await runClient(
-        "bash",
-        ["-c", "az login --identity --output none && az group list --output json"],
-        env,
-        SCRIPT_TIMEOUT_MS,
-      );
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain("(AuthorizationFailed)");
-      expect(result.stderr).toContain(
-        `The client '${emulator.world.identities.find((i) => i.kind === "system")?.clientId}' with object id '${SYSTEM_PRINCIPAL_ID}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/${SUBSCRIPTION_ID}' or the scope is invalid.`,
-      );
-    },
-    SCRIPT_TIMEOUT_MS,
-  );
-});
+    it(
+      "lists the one group its role covers with az group list, as Azure answers 200 with what the caller may read",
+      async () => {
+        const result = await runClient(
+          "bash",
+          ["-c", "az login --identity --output none && az group list --query '[].name' --output json"],
+          await cliEnvironment(emulator),
+          SCRIPT_TIMEOUT_MS,
+        );
+        expectSuccess(result, "az group list");
+        expect(JSON.parse(result.stdout)).toEqual(["rg-msi-samples"]);
+      },
+      SCRIPT_TIMEOUT_MS,
+    );
+
+    it(
+      "prints ARM's AuthorizationFailed message for another group and exits with status 1",
+      async () => {
+        const env = await cliEnvironment(emulator);
+        const result = await runClient(
+          "bash",
+          ["-c", "az login --identity --output none && az group show --name rg-workshop-data --output json"],
+          env,
+          SCRIPT_TIMEOUT_MS,
+        );
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("(AuthorizationFailed)");
+        expect(result.stderr).toContain(
+          `The client '${emulator.world.identities.find((i) => i.kind === "system")?.clientId}' with object id '${SYSTEM_PRINCIPAL_ID}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/rg-workshop-data' or the scope is invalid.`,
+        );
+      },
+      SCRIPT_TIMEOUT_MS,
+    );
+  },
+);

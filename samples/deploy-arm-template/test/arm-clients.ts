@@ -2,7 +2,7 @@
 // token the emulator issues directly: this process has no managed identity of its own to ask IMDS with.
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { StorageManagementClient } from "@azure/arm-storage";
-import { clientOptionsFor, type Emulator } from "../../../packages/emulator/src/index.ts";
+import { clientOptionsFor, type Emulator } from "@msi-samples/emulator";
 
 export function armClientsFor(emulator: Emulator): {
   deployments: DeploymentsClient;

@@ -1,5 +1,5 @@
 // The vault and secret of the emulator's scenario that this sample reads, and the flags that name them.
-import type { Emulator } from "../../../packages/emulator/src/index.ts";
+import type { Emulator } from "@msi-samples/emulator";
 
 export function scenarioVault(emulator: Emulator): {
   name: string;

@@ -2,14 +2,14 @@
 // output with the requests the emulator saw during that run, and checks on every run that no token was printed.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, expect, onTestFinished } from "vitest";
 import {
   type Emulator,
   type RequestLogEntry,
   type ScenarioInput,
   type StartEmulatorOptions,
   startEmulator,
-} from "../../../packages/emulator/src/index.ts";
+} from "@msi-samples/emulator";
+import { afterAll, afterEach, beforeAll, expect, onTestFinished } from "vitest";
 import { type RequestTally, tallyRequests, tokenRequests } from "../../lib/request-tally.ts";
 import {
   REPO_ROOT,

@@ -5,10 +5,10 @@
 import { DEPLOYMENT_TYPE, deploymentExtra } from "../arm/deployments/deployment-records.ts";
 import { BUILT_IN_ROLES, findBuiltInRole } from "../auth/built-in-roles.ts";
 import type { FaultController } from "../faults/faults.ts";
+import { VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import { selectIdentity } from "../imds/token-endpoint.ts";
 import { secretsOf } from "../keyvault/secret-store.ts";
 import { listVaults } from "../keyvault/vaults.ts";
-import { VIRTUAL_MACHINE_TYPE } from "../state/current-vm.ts";
 import type { WorldState } from "../state/world-state.ts";
 
 /** Which identity a token request without client_id, object_id or msi_res_id gets (IMDS's own rule), or why none. */

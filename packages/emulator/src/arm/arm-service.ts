@@ -3,20 +3,24 @@
 import { randomUUID } from "node:crypto";
 import JSON5 from "json5";
 import type { RbacEvaluator } from "../auth/rbac.ts";
+import { isIssuedByTenant, singleAudienceOf } from "../auth/token-issuer.ts";
 import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
 import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
+import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import type { Reply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
+import { ARM_HOST } from "../identifiers.ts";
 import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
 import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest } from "./arm-request.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
-const ARM_HOST = "management.azure.com";
 const METHODS: ArmMethod[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
 /** yyyy-mm-dd with an optional suffix such as -preview: any version an SDK or the CLI sends is accepted. */
+/** ARM checks a subscription ID's form before looking it up: a GUID, braces and all forms aside. */
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+(\.\d+)?)?$/i;
 
 export interface ArmServiceOptions {
@@ -29,8 +33,6 @@ export interface ArmServiceOptions {
   latency: () => "instant" | "realistic";
   /** Default page size of list operations. */
   pageSize: number;
-  /** Extra ARM host names to answer for (default only management.azure.com). */
-  hosts?: readonly string[];
 }
 
 export function createArmService(options: ArmServiceOptions): EmulatedService {
@@ -38,7 +40,6 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     options.providers.flatMap((provider) => provider.routes),
     METHODS,
   );
-  const hosts = new Set([ARM_HOST, ...(options.hosts ?? [])]);
 
   /** Routes one request (from the wire, or from a provider through `dispatch`) to its handler. */
   async function invoke(call: RouteCall): Promise<Reply> {
@@ -47,6 +48,8 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
     if (match.kind === "not-found")
       throw armErrors.noRouteMatches(`${call.baseUrl}${call.pathname}?${call.query.toString()}`);
     const { route, params } = match;
+    if (params.subscriptionId !== undefined && !SUBSCRIPTION_ID.test(params.subscriptionId))
+      throw armErrors.invalidSubscriptionId(params.subscriptionId);
     if (params.subscriptionId !== undefined && !options.world.findSubscription(params.subscriptionId)) {
       throw armErrors.subscriptionNotFound(params.subscriptionId);
     }
@@ -100,7 +103,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
 
   return {
     name: "arm",
-    servesHost: (hostname, scheme) => scheme === "https" && hosts.has(hostname),
+    servesHost: (hostname, scheme) => scheme === "https" && hostname === ARM_HOST,
     handle(exchange: ServiceExchange): Promise<HandledRequest> {
       const method = (exchange.request.method ?? "GET").toUpperCase();
       const requestId = randomUUID();
@@ -141,6 +144,9 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
           if (!apiVersion) throw armErrors.missingApiVersion();
           if (!API_VERSION.test(apiVersion)) throw armErrors.invalidApiVersion(apiVersion);
 
+          if (rawBody.length > 0 && !isJsonMediaType(exchange.request.headers["content-type"]))
+            throw armErrors.unsupportedMediaType(exchange.request.headers["content-type"]);
+
           const throttle = options.faults.takeArmThrottle();
           if (throttle !== undefined) throw armErrors.tooManyRequests(throttle);
 
@@ -150,7 +156,7 @@ export function createArmService(options: ArmServiceOptions): EmulatedService {
             query: url.searchParams,
             apiVersion,
             headers: exchange.request.headers,
-            body: parseJsonBody(rawBody),
+            body: parseArmJsonBody(rawBody),
             caller,
             baseUrl: `https://${headerValue(exchange.request.headers.host) ?? exchange.host}`,
             requestId,
@@ -173,16 +179,17 @@ async function authenticate(
   if (check.outcome === "unreadable") throw armErrors.unreadableToken();
   if (check.outcome === "bad-signature") throw armErrors.invalidSignature();
   const claims = check.claims;
-  if (!(ALLOWED_ARM_AUDIENCES as readonly string[]).includes(String(claims.aud)))
-    throw armErrors.wrongAudience(String(claims.aud));
+  const audience = singleAudienceOf(claims.aud);
+  if (audience === undefined || !(ALLOWED_ARM_AUDIENCES as readonly string[]).includes(audience))
+    throw armErrors.wrongAudience(typeof claims.aud === "string" ? claims.aud : JSON.stringify(claims.aud));
   const now = new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== "number" || claims.exp <= nowSeconds)
     throw armErrors.expiredToken(new Date((claims.exp ?? 0) * 1000), now);
   if (typeof claims.nbf === "number" && claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)
     throw armErrors.notYetValidToken(new Date(claims.nbf * 1000), now);
-  if (String(claims.tid).toLowerCase() !== options.world.tenantId.toLowerCase())
-    throw armErrors.wrongTenant(String(claims.tid), options.world.tenantId);
+  if (!isIssuedByTenant(claims, options.world.tenantId))
+    throw armErrors.wrongTenant(String(claims.iss), options.world.tenantId);
   return { objectId: claims.oid, clientId: claims.appid, tenantId: claims.tid, claims };
 }
 
@@ -204,19 +211,19 @@ interface RouteCall {
  * verbatim (JSONC, comments kept) after an unquoted `template:` key (azure-cli's JsonCTemplatePolicy; ARM template
  * docs, syntax.md, "Comments and metadata"). Strict JSON is tried first so the common case keeps its exact messages.
  */
-function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  const text = raw.toString("utf8");
-  if (text.trim() === "") return undefined;
+function parseArmJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(text);
-  } catch (strictError) {
-    try {
-      return JSON5.parse(text);
-    } catch {
-      throw armErrors.invalidRequestContent((strictError as Error).message);
-    }
+    return parseJsonBody(raw, { lenient: (text) => JSON5.parse(text) });
+  } catch (error) {
+    if (error instanceof JsonBodyError) throw armErrors.invalidRequestContent(error.message);
+    throw error;
   }
+}
+
+/** application/json (any parameters), text/json and `+json` types: what ARM's JSON formatter reads. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType === "text/json" || mediaType.endsWith("+json");
 }
 
 function compactTimestamp(date: Date): string {

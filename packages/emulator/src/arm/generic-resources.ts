@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import { USER_ASSIGNED_IDENTITY_TYPE, VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import { type ArmResourceRecord, normalizeLocation } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, type ArmRoute, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
@@ -24,14 +25,11 @@ import {
   resourceBody,
   resourceIdOf,
 } from "./resource-envelope.ts";
-import {
-  resolveIdentity,
-  USER_ASSIGNED_IDENTITY_TYPE,
-  userAssignedIdentityProperties,
-} from "./resource-identities.ts";
+import { resolveIdentity, userAssignedIdentityProperties } from "./resource-identities.ts";
 import {
   existingResource,
   hasRoleInSubscription,
+  readableInSubscription,
   replyToDelete,
   replyToHead,
   replyWithSaved,
@@ -40,7 +38,6 @@ import {
 
 const GROUP_PROVIDERS = "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/*";
 const DEPLOYMENT_TYPE = "microsoft.resources/deployments";
-const VIRTUAL_MACHINE_TYPE = "microsoft.compute/virtualmachines";
 
 const genericBodySchema = z.looseObject({
   location: z.string().optional(),
@@ -100,7 +97,7 @@ function propertiesFor(
   const lower = type.toLowerCase();
   if (lower === USER_ASSIGNED_IDENTITY_TYPE.toLowerCase())
     return { ...input, ...userAssignedIdentityProperties(request.world, existing) };
-  if (lower === VIRTUAL_MACHINE_TYPE)
+  if (lower === VIRTUAL_MACHINE_TYPE.toLowerCase())
     return { ...virtualMachineProperties(input, existing), provisioningState: "Succeeded" };
   return { ...input, provisioningState: "Succeeded" };
 }
@@ -212,11 +209,12 @@ function listCollection(request: ArmRequest, tail: string[]): Reply {
 function listTypeInSubscription(request: ArmRequest): Reply {
   const subscriptionId = request.params.subscriptionId ?? "";
   const type = `${request.params.providerNamespace ?? ""}/${request.params.resourceType ?? ""}`;
-  const scope = `/subscriptions/${subscriptionId}`;
-  if (!hasRoleInSubscription(request, subscriptionId)) request.authorize(`${type}/read`, scope);
-  const items = request.world
-    .listResources({ subscriptionId, type })
-    .filter((record) => request.can(`${record.type}/read`, record.id))
+  const items = readableInSubscription(
+    request,
+    `${type}/read`,
+    request.world.listResources({ subscriptionId, type }),
+    (record) => record.id,
+  )
     .sort((a, b) => a.id.localeCompare(b.id))
     .map(resourceBody);
   return { status: 200, body: pageOf(items, request) };
@@ -329,7 +327,7 @@ const routes: ArmRoute[] = [
           "Microsoft.Resources/subscriptions/resources/read",
           `/subscriptions/${subscriptionId}`,
         );
-      // ARM lists what the caller may read.
+      // ARM lists what the caller may read, each resource by its own type's read action.
       const readable = request.world
         .listResources({ subscriptionId })
         .filter((record) => request.can(`${record.type}/read`, record.id));

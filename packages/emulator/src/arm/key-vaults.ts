@@ -3,15 +3,17 @@
 // Microsoft.KeyVault/vaults/secrets, whose value goes to the data plane and never comes back through ARM.
 // Shapes: azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/
 // (keyvault.json Vaults_CreateOrUpdate, examples/createVault.json; secrets.json Secrets_CreateOrUpdate).
-// Deleting a vault removes it at once: soft-deleted vaults (and purge) are not emulated, so the name is free again.
+// Deleting a vault soft-deletes it (./deleted-vaults.ts): the name stays taken until it is purged or recovered.
 import { z } from "zod";
 import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import { VAULT_RESOURCE_TYPE, vaultUrl } from "../identifiers.ts";
 import { secretsOf } from "../keyvault/secret-store.ts";
 import { secretId } from "../keyvault/secrets.ts";
-import { findVault, VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
+import { findVault } from "../keyvault/vaults.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
+import { isVaultNameSoftDeleted, softDeleteVault, takeDeletedVault } from "./deleted-vaults.ts";
 import {
   checkLocationUnchanged,
   groupForWrite,
@@ -27,6 +29,7 @@ import {
   replyWithSaved,
   routeAddress,
 } from "./resource-requests.ts";
+import { withSystemData } from "./system-data.ts";
 
 const SECRET_TYPE = "Microsoft.KeyVault/vaults/secrets";
 const VAULT_PATH =
@@ -73,8 +76,8 @@ const vaultAddress = (request: ArmRequest): ResourceAddress =>
 function withDnsRegistrationDone(world: WorldState, record: ArmResourceRecord): ArmResourceRecord {
   const readyAt = Number(record.extra?.dnsReadyAt ?? 0);
   if (record.properties.provisioningState !== "RegisteringDns" || Date.now() < readyAt) return record;
-  const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" } };
-  delete ready.extra;
+  const { dnsReadyAt: _done, ...extra } = record.extra ?? {};
+  const ready = { ...record, properties: { ...record.properties, provisioningState: "Succeeded" }, extra };
   world.putResource(ready);
   return ready;
 }
@@ -87,9 +90,15 @@ function existingVault(request: ArmRequest): ArmResourceRecord {
  * Key Vault's own checks of a vault write: name rules and global uniqueness. Template deployments run these in
  * preflight.
  */
-export function validateVault(world: WorldState, address: ResourceAddress): ArmError | undefined {
+export function validateVault(
+  world: WorldState,
+  address: ResourceAddress,
+  createMode?: unknown,
+): ArmError | undefined {
   const name = address.names[0] ?? "";
   if (!VAULT_NAME.test(name)) return armErrors.vaultNameNotValid(name);
+  if (createMode !== "recover" && isVaultNameSoftDeleted(world, name))
+    return armErrors.vaultExistsInDeletedState();
   const id = resourceIdOf(address).toLowerCase();
   const taken = world
     .listResources({ type: VAULT_RESOURCE_TYPE })
@@ -101,10 +110,14 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
   request.authorize(`${VAULT_RESOURCE_TYPE}/write`, requestScope(request));
   const group = groupForWrite(request);
   const address = vaultAddress(request);
-  const invalid = validateVault(request.world, address);
+  const createMode = (request.body as { properties?: { createMode?: unknown } } | undefined)?.properties
+    ?.createMode;
+  const invalid = validateVault(request.world, address, createMode);
   if (invalid) throw invalid;
-  const input = parseArmBody(vaultSchema, request.body);
   const id = resourceIdOf(address);
+  if (createMode === "recover") return recoverVault(request, id, group.name);
+  const input = parseArmBody(vaultSchema, request.body);
+  delete input.properties.createMode;
   const existing = request.world.getResource(id);
   const location = normalizeLocation(input.location);
   checkLocationUnchanged(existing, location);
@@ -136,10 +149,14 @@ async function createOrUpdateVault(request: ArmRequest): Promise<Reply> {
     // A vault created again under an old name is a new vault (the data plane starts it empty).
     createdTime: existing?.createdTime ?? now,
     changedTime: now,
-    ...(registering ? { extra: { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } } : {}),
+    extra: {
+      ...withSystemData(request, existing, now),
+      ...(registering ? { dnsReadyAt: Date.now() + DNS_REGISTRATION_MS } : {}),
+    },
   };
-  // Vaults_CreateOrUpdate answers 201/200 with the vault; while it registers DNS the SDK polls the vault itself.
-  const reply = await replyWithSaved(request, record, existing ? 200 : 201);
+  // Vaults_CreateOrUpdate answers 200 with the vault, for a new vault too (recorded: azure-sdk-assets
+  // js/sdk/keyvault/arm-keyvault recording_vaults_create_test); while it registers DNS the SDK polls the vault itself.
+  const reply = await replyWithSaved(request, record, 200);
   return registering ? { ...reply, headers: { "retry-after": "1" } } : reply;
 }
 
@@ -147,6 +164,7 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
   request.authorize(`${VAULT_RESOURCE_TYPE}/write`, requestScope(request));
   const existing = existingVault(request);
   const input = parseArmBody(vaultPatchSchema, request.body);
+  const now = new Date().toISOString();
   const record: ArmResourceRecord = {
     ...existing,
     ...(input.tags !== undefined ? { tags: input.tags } : {}),
@@ -155,6 +173,25 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
       ...(input.properties ?? {}),
       vaultUri: existing.properties.vaultUri,
     },
+    changedTime: now,
+    extra: { ...existing.extra, ...withSystemData(request, existing, now) },
+  };
+  return replyWithSaved(request, record, 200);
+}
+
+/**
+ * `createMode: recover` brings a soft-deleted vault back as it was (its secrets too), in the group the request names;
+ * the rest of the body is ignored, as Key Vault does (keyvault.json VaultCreateOrUpdateParameters, createMode).
+ */
+async function recoverVault(request: ArmRequest, id: string, resourceGroup: string): Promise<Reply> {
+  const vaultName = request.params.vaultName ?? "";
+  if (request.world.getResource(id)) throw armErrors.softDeletedVaultDoesNotExist();
+  const vault = takeDeletedVault(request.world, request.params.subscriptionId ?? "", vaultName);
+  const record: ArmResourceRecord = {
+    ...vault,
+    id,
+    resourceGroup,
+    properties: { ...vault.properties, provisioningState: "Succeeded" },
     changedTime: new Date().toISOString(),
   };
   return replyWithSaved(request, record, 200);
@@ -162,8 +199,12 @@ async function updateVault(request: ArmRequest): Promise<Reply> {
 
 function deleteVault(request: ArmRequest): Promise<Reply> {
   request.authorize(`${VAULT_RESOURCE_TYPE}/delete`, requestScope(request));
-  // The data plane stops serving <name>.vault.azure.net as soon as the resource is gone.
-  return replyToDelete(request, resourceIdOf(vaultAddress(request)));
+  // The data plane stops serving <name>.vault.azure.net as soon as the resource is gone; ARM keeps it soft-deleted.
+  const id = resourceIdOf(vaultAddress(request));
+  const vault = request.world.getResource(id);
+  return replyToDelete(request, id, () => {
+    if (vault) softDeleteVault(request.world, vault);
+  });
 }
 
 function secretAddress(request: ArmRequest): ResourceAddress {

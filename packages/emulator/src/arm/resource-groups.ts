@@ -4,11 +4,14 @@
 // stable/2025-04-01/resources.json (ResourceGroup, ResourceGroupListResult, ResourceGroups_*).
 import { z } from "zod";
 import { armErrors } from "../errors/arm.ts";
+import { VAULT_RESOURCE_TYPE } from "../identifiers.ts";
 import { RESOURCE_GROUP_NAME } from "../state/scenario-schema.ts";
 import { normalizeLocation, type ResourceGroupRecord, resourceGroupId } from "../state/world-state.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
+import { softDeleteVault } from "./deleted-vaults.ts";
 import { pageOf } from "./paging.ts";
 import { existingGroup } from "./resource-envelope.ts";
+import { readableInSubscription } from "./resource-requests.ts";
 
 const READ = "Microsoft.Resources/subscriptions/resourcegroups/read";
 const WRITE = "Microsoft.Resources/subscriptions/resourcegroups/write";
@@ -149,6 +152,13 @@ export const resourceGroupsProvider: ArmProvider = {
             location: existing.location,
             realisticDurationMs: 4000,
             run: async () => {
+              // Vaults deleted with their group stay soft-deleted, as when deleted alone.
+              for (const vault of request.world.listResources({
+                subscriptionId,
+                resourceGroup: existing.name,
+                type: VAULT_RESOURCE_TYPE,
+              }))
+                softDeleteVault(request.world, vault);
               request.world.deleteResourceGroup(subscriptionId, existing.name);
               await request.world.commit();
               return undefined;
@@ -163,10 +173,13 @@ export const resourceGroupsProvider: ArmProvider = {
       path: "/subscriptions/:subscriptionId/resourcegroups",
       handler: (request) => {
         const subscriptionId = request.params.subscriptionId ?? "";
-        request.authorize(READ, `/subscriptions/${subscriptionId}`);
         const keep = tagFilter(request.query.get("$filter"));
-        const groups = request.world
-          .listResourceGroups(subscriptionId)
+        const groups = readableInSubscription(
+          request,
+          READ,
+          request.world.listResourceGroups(subscriptionId),
+          (g) => resourceGroupId(g.subscriptionId, g.name),
+        )
           .filter((g) => keep?.(g) ?? true)
           .sort((a, b) => a.name.localeCompare(b.name))
           .map(resourceGroupBody);

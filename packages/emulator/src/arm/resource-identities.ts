@@ -2,11 +2,10 @@
 // SystemAssigned gets its own service principal (principalId, tenantId) for as long as it exists; UserAssigned entries
 // are filled from the user-assigned identity resources they name; a userAssignedIdentities resource gets its
 // principalId, clientId and tenantId. Shapes: common-types v5 managedidentity.json (ManagedServiceIdentity).
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { armErrors } from "../errors/arm.ts";
+import { USER_ASSIGNED_IDENTITY_TYPE } from "../identifiers.ts";
 import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
-
-export const USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
 
 type IdentityInput = Record<string, unknown>;
 
@@ -75,16 +74,4 @@ export function userAssignedIdentityProperties(
     principalId: typeof kept.principalId === "string" ? kept.principalId : randomUUID(),
     clientId: typeof kept.clientId === "string" ? kept.clientId : randomUUID(),
   };
-}
-
-/**
- * The application (client) ID of a system-assigned identity's service principal. Azure gives it one (IMDS returns it
- * as `client_id`, tokens carry it as `appid`) but ARM never shows it on the resource, so it is derived from the
- * principal ID: stable while the resource keeps its identity, new when the identity is created again.
- */
-export function systemAssignedClientId(principalId: string): string {
-  const hex = createHash("sha256")
-    .update(`system-assigned-client-id|${principalId.toLowerCase()}`)
-    .digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -87,3 +87,20 @@ export function replyToHead(request: ArmRequest, id: string): Reply {
 export function hasRoleInSubscription(request: ArmRequest, subscriptionId: string): boolean {
   return request.rbac.hasAnyAssignmentWithin(request.caller.objectId, `/subscriptions/${subscriptionId}`);
 }
+
+/**
+ * What a subscription-wide list shows the caller: with a role anywhere in the subscription, ARM answers 200 with the
+ * items it may read (an identity with Reader on one group sees that group); with none, AuthorizationFailed on `action`.
+ */
+export function readableInSubscription<T>(
+  request: ArmRequest,
+  action: string,
+  items: readonly T[],
+  scopeOf: (item: T) => string,
+): T[] {
+  const subscriptionId = request.params.subscriptionId ?? "";
+  const scope = `/subscriptions/${subscriptionId}`;
+  if (request.can(action, scope)) return [...items];
+  if (!hasRoleInSubscription(request, subscriptionId)) request.authorize(action, scope);
+  return items.filter((item) => request.can(action, scopeOf(item)));
+}

@@ -23,7 +23,7 @@ import {
 import { resolveIdentity } from "./resource-identities.ts";
 import {
   existingResource,
-  hasRoleInSubscription,
+  readableInSubscription,
   replyToDelete,
   replyWithSaved,
   routeAddress,
@@ -133,6 +133,45 @@ function endpoints(name: string, kind: string, suffix = ""): Record<string, stri
   );
 }
 
+/**
+ * The firewall of a new account (recorded: azure-sdk-assets js/sdk/storage/arm-storage storageaccounts tests). The RP
+ * always answers the whole shape: a write that sets part of `networkAcls` (say `defaultAction: Deny`) gets the
+ * defaults for the rest, never an object without `bypass`, `ipRules` or `virtualNetworkRules` (storage.json
+ * NetworkRuleSet: bypass defaults to AzureServices).
+ */
+const DEFAULT_NETWORK_ACLS = {
+  ipv6Rules: [],
+  bypass: "AzureServices",
+  virtualNetworkRules: [],
+  ipRules: [],
+  defaultAction: "Allow",
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * `encryption` as the RP answers a create that set it: every service keeps `keyType` and gains the time encryption
+ * was enabled, and the services not named stay encrypted (recorded: azure-sdk-assets arm-storage create and get).
+ */
+function encryptionOf(input: Record<string, unknown>, created: string): Record<string, unknown> {
+  const given = isRecord(input.services) ? input.services : {};
+  const services = Object.fromEntries(
+    Object.entries({ file: {}, blob: {}, ...given }).map(([name, service]) => [
+      name,
+      isRecord(service) && service.enabled === false
+        ? service
+        : {
+            keyType: "Account",
+            ...(isRecord(service) ? service : {}),
+            enabled: true,
+            lastEnabledTime: created,
+          },
+    ]),
+  );
+  return { keySource: "Microsoft.Storage", ...input, services };
+}
+
 /** Properties as the storage RP returns them: what the caller set, with the RP's defaults and computed fields. */
 function accountProperties(
   name: string,
@@ -153,13 +192,7 @@ function accountProperties(
     privateEndpointConnections: [],
     minimumTlsVersion: "TLS1_2",
     allowBlobPublicAccess: false,
-    networkAcls: {
-      ipv6Rules: [],
-      bypass: "AzureServices",
-      virtualNetworkRules: [],
-      ipRules: [],
-      defaultAction: "Allow",
-    },
+    networkAcls: DEFAULT_NETWORK_ACLS,
     supportsHttpsTrafficOnly: true,
     encryption: {
       services: { file: encryptionTime, blob: encryptionTime },
@@ -168,6 +201,10 @@ function accountProperties(
     ...(kind === "StorageV2" || kind === "BlobStorage" ? { accessTier: "Hot" } : {}),
     ...(existing?.properties ?? {}),
     ...input,
+    ...(isRecord(input.networkAcls)
+      ? { networkAcls: { ...DEFAULT_NETWORK_ACLS, ...input.networkAcls } }
+      : {}),
+    ...(isRecord(input.encryption) ? { encryption: encryptionOf(input.encryption, created) } : {}),
     provisioningState: "Succeeded",
     creationTime: created,
     primaryEndpoints: endpoints(name, kind),
@@ -266,7 +303,7 @@ async function createOrUpdate(request: ArmRequest): Promise<Reply> {
     properties: { ...record.properties, provisioningState: "Creating" },
   });
   await request.world.commit();
-  return request.operations.startAccepted(
+  const accepted = await request.operations.startAccepted(
     {
       subscriptionId: group.subscriptionId,
       providerNamespace: "Microsoft.Storage",
@@ -283,6 +320,8 @@ async function createOrUpdate(request: ArmRequest): Promise<Reply> {
     },
     request,
   );
+  // The storage RP's 202 has an empty text/plain body (recorded: azure-sdk-assets arm-storage create).
+  return { ...accepted, body: "" };
 }
 
 async function update(request: ArmRequest): Promise<Reply> {
@@ -408,11 +447,14 @@ export const storageAccountsProvider: ArmProvider = {
       path: "/subscriptions/:subscriptionId/providers/Microsoft.Storage/storageAccounts",
       handler: (request) => {
         const subscriptionId = request.params.subscriptionId ?? "";
-        if (!hasRoleInSubscription(request, subscriptionId))
-          request.authorize(`${STORAGE_ACCOUNT_TYPE}/read`, requestScope(request));
         return listReply(
           request,
-          request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }),
+          readableInSubscription(
+            request,
+            `${STORAGE_ACCOUNT_TYPE}/read`,
+            request.world.listResources({ subscriptionId, type: STORAGE_ACCOUNT_TYPE }),
+            (account) => account.id,
+          ),
         );
       },
     },

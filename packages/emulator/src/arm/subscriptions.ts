@@ -1,10 +1,11 @@
 // Microsoft.Resources subscriptions and tenants: list and get only what the caller can see (any role at or below the
 // subscription). Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/
-// subscriptions/stable/2022-12-01/subscriptions.json (Subscription, SubscriptionListResult, TenantIdDescription, Location).
+// subscriptions/stable/2022-12-01/subscriptions.json (Subscription, SubscriptionListResult, TenantIdDescription); locations: ./regions.ts.
 import { armErrors } from "../errors/arm.ts";
 import type { Scenario } from "../state/scenario-schema.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
+import { locationBody, REGIONS } from "./regions.ts";
 import { hasRoleInSubscription } from "./resource-requests.ts";
 
 type SubscriptionEntry = Scenario["subscriptions"][number];
@@ -39,19 +40,6 @@ function requireVisibleSubscription(request: ArmRequest): SubscriptionEntry {
   return found;
 }
 
-/** A few public-cloud regions, enough for samples that list or validate locations. */
-const REGIONS: [name: string, displayName: string, geography: string, latitude: string, longitude: string][] =
-  [
-    ["eastus", "East US", "United States", "37.3719", "-79.8164"],
-    ["eastus2", "East US 2", "United States", "36.6681", "-78.3889"],
-    ["westus2", "West US 2", "United States", "47.233", "-119.852"],
-    ["westus3", "West US 3", "United States", "33.448376", "-112.074036"],
-    ["centralus", "Central US", "United States", "41.5908", "-93.6208"],
-    ["northeurope", "North Europe", "Europe", "53.3478", "-6.2597"],
-    ["westeurope", "West Europe", "Europe", "52.3667", "4.9"],
-    ["southcentralus", "South Central US", "United States", "29.4167", "-98.5"],
-  ];
-
 export const subscriptionsProvider: ArmProvider = {
   name: "Microsoft.Resources/subscriptions",
   routes: [
@@ -78,14 +66,7 @@ export const subscriptionsProvider: ArmProvider = {
       path: "/subscriptions/:subscriptionId/locations",
       handler: (request) => {
         const subscription = requireVisibleSubscription(request);
-        const value = REGIONS.map(([name, displayName, geography, latitude, longitude]) => ({
-          id: `/subscriptions/${subscription.id}/locations/${name}`,
-          name,
-          type: "Region",
-          displayName,
-          regionalDisplayName: `(${geography === "Europe" ? "Europe" : "US"}) ${displayName}`,
-          metadata: { regionType: "Physical", regionCategory: "Recommended", geography, latitude, longitude },
-        }));
+        const value = REGIONS.map((entry) => locationBody(subscription.id, entry));
         return { status: 200, body: { value } };
       },
     },

@@ -11,7 +11,8 @@ import {
 import { link, mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { CompactSign, compactVerify, decodeProtectedHeader, importPKCS8 } from "jose";
-import { writeFileAtomically } from "../state/atomic-file.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
+import { tightenKeyFileMode } from "../files/key-file-modes.ts";
 import type { ManagedIdentity } from "../state/world-state.ts";
 
 const SIGNING_KEY_FILE = "token-signing-key.pem";
@@ -139,7 +140,9 @@ export class TokenService {
 async function loadOrCreateSigningKey(home: string): Promise<string> {
   const keyPath = path.join(home, SIGNING_KEY_FILE);
   try {
-    return await readFile(keyPath, "utf8");
+    const pem = await readFile(keyPath, "utf8");
+    await tightenKeyFileMode(keyPath);
+    return pem;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

@@ -125,8 +125,8 @@ export const armErrors = {
     const message = `The access token is not yet valid. The token is valid from UTC time '${armMessageTime(notBefore)}' but the current UTC time is '${armMessageTime(now)}'.`;
     return new ArmError(401, "InvalidAuthenticationToken", message, bearerChallenge(message));
   },
-  wrongTenant(tokenTenant: string, expectedTenant: string): ArmError {
-    const message = `The access token is from the wrong issuer 'https://sts.windows.net/${tokenTenant}/'. It must match the tenant 'https://sts.windows.net/${expectedTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${expectedTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`;
+  wrongTenant(tokenIssuer: string, expectedTenant: string): ArmError {
+    const message = `The access token is from the wrong issuer '${tokenIssuer}'. It must match the tenant 'https://sts.windows.net/${expectedTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${expectedTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`;
     return new ArmError(401, "InvalidAuthenticationTokenTenant", message, bearerChallenge(message));
   },
   /** The exact AuthorizationFailed wording ARM uses for a missing RBAC permission. */
@@ -153,6 +153,14 @@ export const armErrors = {
       404,
       "SubscriptionNotFound",
       `The subscription '${subscriptionId}' could not be found.`,
+    );
+  },
+  /** 400 for a subscription ID that is not a GUID (as quoted in Azure/apiops#460, velero-io/velero#4737). */
+  invalidSubscriptionId(subscriptionId: string): ArmError {
+    return new ArmError(
+      400,
+      "InvalidSubscriptionId",
+      `The provided subscription identifier '${subscriptionId}' is malformed or invalid.`,
     );
   },
   resourceGroupNotFound(name: string): ArmError {
@@ -230,6 +238,14 @@ export const armErrors = {
       405,
       "MethodNotAllowed",
       `The requested resource does not support http method '${method}'.`,
+    );
+  },
+  /** ARM's answer to a body that is not JSON (seen in `az rest` traffic: a PATCH without Content-Type). */
+  unsupportedMediaType(contentType: string | undefined): ArmError {
+    return new ArmError(
+      415,
+      "UnsupportedMediaType",
+      `The content media type '${contentType ?? "<null>"}' is not supported. Only 'application/json' is supported.`,
     );
   },
   requestTooLarge(limitBytes: number): ArmError {
@@ -329,6 +345,35 @@ export const armErrors = {
       "VaultAlreadyExists",
       `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information about VaultAlreadyExists, soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`,
     );
+  },
+
+  /** Creating a vault whose name a soft-deleted vault holds (as quoted in Azure/azure-dev and azd issues). */
+  vaultExistsInDeletedState(): ArmError {
+    return new ArmError(
+      409,
+      "ConflictError",
+      "A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.",
+    );
+  },
+  /** `createMode: recover` with no soft-deleted vault of that name (as quoted in terraform-provider-azurerm#12972). */
+  softDeletedVaultDoesNotExist(): ArmError {
+    return new ArmError(
+      400,
+      "SoftDeletedVaultDoesNotExist",
+      "A soft deleted vault with the given name does not exist. Ensure that the name for the vault that is being attempted to recover is in a recoverable state.",
+    );
+  },
+  /** GET or purge of a deleted vault that is not there. */
+  deletedVaultNotFound(name: string): ArmError {
+    return new ArmError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.KeyVault/deletedVaults/${name}' under resource group '<null>' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  },
+  /** A resource provider namespace ARM does not know (Providers_Get). */
+  invalidResourceNamespace(namespace: string): ArmError {
+    return new ArmError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
   },
 
   // Microsoft.Resources/deployments

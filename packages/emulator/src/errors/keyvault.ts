@@ -96,11 +96,16 @@ function describeCaller(caller: CallerDescription): string {
 const vaultTag = (vault: VaultReference) => `${vault.name};location=${vault.location}`;
 
 export const keyVaultErrors = {
-  /** No (Bearer) token: the challenge the SDK answers (recorded responses in azure-sdk-for-js keyvault tests, 2021+). */
+  /** No (Bearer) token: the challenge the SDK answers (wording as recorded in 2026: azure-sdk-assets keyvault-secrets). */
   missingToken(tenantId: string): KeyVaultError {
-    return new KeyVaultError(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", {
-      headers: keyVaultChallenge(tenantId),
-    });
+    return new KeyVaultError(
+      401,
+      "Unauthorized",
+      "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.",
+      {
+        headers: keyVaultChallenge(tenantId),
+      },
+    );
   },
   /** A token for another resource (MicrosoftDocs/azure-docs#109562, turbot/steampipe-plugin-azure#452). */
   wrongAudience(tenantId: string, audience: string): KeyVaultError {
@@ -230,6 +235,18 @@ export const keyVaultErrors = {
       "This operation is not supported on a vault whose soft delete is disabled.",
     );
   },
+  /** A restore whose blob is not a backup (recorded: azure-sdk-assets keyvault-secrets, restore malformed backup). */
+  malformedBackup(): KeyVaultError {
+    return new KeyVaultError(
+      400,
+      "Malformed backup blob",
+      "Backup blob contains invalid or corrupt version.",
+    );
+  },
+  /** A restore of a name the vault already has. Emulator wording: Key Vault's own was not found in a recording. */
+  secretAlreadyExists(name: string): KeyVaultError {
+    return new KeyVaultError(409, "Conflict", `Secret ${name} already exists in this vault.`);
+  },
   /** A secret name outside 1-127 letters, digits and hyphens (aspnet/MicrosoftConfigurationBuilders#22). */
   invalidName(name: string): KeyVaultError {
     return new KeyVaultError(400, "BadParameter", `The request URI contains an invalid name: ${name}`);
@@ -251,6 +268,14 @@ export const keyVaultErrors = {
     );
   },
   /** A request body or query value Key Vault refuses. `message` is the emulator's wording of the reason. */
+  /** A secret value over Key Vault's size limit (message as the service words it, seen in Azure/azure-cli#5639). */
+  secretTooLarge(maxLength: number): KeyVaultError {
+    return new KeyVaultError(
+      400,
+      "BadParameter",
+      `Secret is beyond the maximum permitted length of ${maxLength} characters.`,
+    );
+  },
   badParameter(message: string): KeyVaultError {
     return new KeyVaultError(400, "BadParameter", message);
   },
@@ -264,14 +289,6 @@ export const keyVaultErrors = {
       405,
       "MethodNotAllowed",
       `The requested resource does not support http method '${method}'.`,
-    );
-  },
-  /** An operation Key Vault has and the emulator does not (backup, restore): said plainly, not a 404 or 405. */
-  notEmulated(operation: string): KeyVaultError {
-    return new KeyVaultError(
-      501,
-      "NotImplemented",
-      `msi-emulator does not emulate Key Vault's ${operation} operation.`,
     );
   },
   requestTooLarge(limitBytes: number): KeyVaultError {

@@ -1,5 +1,5 @@
-// What the ARM and Key Vault front doors do alike around their own checks: read the body within the size limit (a
-// 413 then closes the connection), name the caller in the request log, answer the service's own errors with its error
+// What the ARM and Key Vault front doors do alike around their own checks: read the body within the size limit (the
+// rest of an oversized one is read and dropped, so the client sees the 413), name the caller in the request log, answer the service's own errors with its error
 // body, put the service's headers on every answer, and report the status and error code to the log.
 import type { LoggedPrincipal } from "../log/request-log.ts";
 import type { HandledRequest, ServiceExchange } from "../services.ts";
@@ -34,7 +34,7 @@ export async function serveThroughFrontDoor(
   },
 ): Promise<HandledRequest> {
   const method = (exchange.request.method ?? "GET").toUpperCase();
-  const seen: { principal?: LoggedPrincipal; closeAfter?: boolean } = {};
+  const seen: { principal?: LoggedPrincipal } = {};
   let reply: Reply;
   try {
     reply = await door.serve({
@@ -43,7 +43,6 @@ export async function serveThroughFrontDoor(
           return await readRequestBody(exchange.request);
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
-          seen.closeAfter = true;
           throw door.requestTooLarge(error.limitBytes);
         }
       },
@@ -61,7 +60,7 @@ export async function serveThroughFrontDoor(
     reply = error.toReply();
   }
 
-  const headers = { ...door.headers, ...reply.headers, ...(seen.closeAfter ? { connection: "close" } : {}) };
+  const headers = { ...door.headers, ...reply.headers };
   sendReply(exchange.response, { ...reply, headers }, method);
   const code = (reply.body as { error?: { code?: string } } | undefined)?.error?.code;
   return {

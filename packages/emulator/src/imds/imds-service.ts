@@ -5,13 +5,12 @@ import type { TokenService } from "../auth/tokens.ts";
 import { IMDS_API_VERSIONS, ImdsError, imdsErrors } from "../errors/imds.ts";
 import type { FaultController } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
+import { IMDS_HOST } from "../identifiers.ts";
 import type { LoggedPrincipal } from "../log/request-log.ts";
 import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
 import { filteredInstanceMetadata } from "./instance-metadata.ts";
 import { issueTokenResponse } from "./token-endpoint.ts";
-
-export const IMDS_HOST = "169.254.169.254";
 
 /** What IMDS really sends with every answer (headers quoted in Azure/azure-sdk-for-net#37278). */
 const IMDS_HEADERS = { server: "IMDS/150.870.65.1015", "content-type": "application/json; charset=utf-8" };

@@ -40,12 +40,32 @@ export function selectIdentity(world: WorldState, query: URLSearchParams): Manag
   throw imdsErrors.identityNotFound();
 }
 
-/** App ID URIs look like URLs (https://vault.azure.net), api://... or a bare application GUID. */
-function isPlausibleResource(resource: string): boolean {
-  return (
-    /^(https?|api):\/\/[^\s]+$/i.test(resource) ||
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(resource)
-  );
+/**
+ * Domains of Microsoft's first-party resources (ARM, Key Vault, Storage, Graph, SQL, Service Bus, Log Analytics, App
+ * Configuration, Container Registry...), whose service principals exist in every tenant. Any other App ID URI names an
+ * application the emulated tenant does not have, which Entra ID (and so IMDS) refuses with AADSTS500011.
+ */
+const FIRST_PARTY_DOMAINS = [
+  "azure.com",
+  "azure.net",
+  "windows.net",
+  "microsoft.com",
+  "loganalytics.io",
+  "azconfig.io",
+  "azurecr.io",
+];
+
+/** A first-party App ID URI (https://vault.azure.net, https://management.core.windows.net/) or an application GUID. */
+function isKnownResource(resource: string): boolean {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(resource)) return true;
+  if (!/^https:\/\/[^\s]+$/i.test(resource)) return false;
+  let host: string;
+  try {
+    host = new URL(resource).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return FIRST_PARTY_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
 export async function issueTokenResponse(
@@ -55,7 +75,7 @@ export async function issueTokenResponse(
   const resource = query.get("resource");
   if (!resource) throw imdsErrors.resourceMissing();
   const identity = selectIdentity(context.world, query);
-  if (!isPlausibleResource(resource)) throw imdsErrors.unknownResource(resource, context.world.tenantId);
+  if (!isKnownResource(resource)) throw imdsErrors.unknownResource(resource, context.world.tenantId);
   const { accessToken, claims } = await context.tokens.issue({
     identity,
     tenantId: context.world.tenantId,

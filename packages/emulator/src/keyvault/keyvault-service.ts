@@ -6,6 +6,7 @@ import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import { KeyVaultError, keyVaultErrors } from "../errors/keyvault.ts";
 import { proxyErrors } from "../errors/proxy.ts";
+import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import { sendReply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
@@ -144,11 +145,12 @@ export function createKeyVaultService(options: KeyVaultServiceOptions): Emulated
             query: url.searchParams,
             apiVersion,
             headers: exchange.request.headers,
-            body: parseJsonBody(rawBody),
+            body: parseVaultJsonBody(rawBody),
             vault,
             secrets,
             nextLinkBase: `https://${exchange.host}:443`,
             path: url.pathname,
+            world,
             commit: () => world.commit(),
           });
         },
@@ -157,13 +159,14 @@ export function createKeyVaultService(options: KeyVaultServiceOptions): Emulated
   };
 }
 
-function parseJsonBody(raw: Buffer): unknown {
-  const text = raw.toString("utf8");
-  if (text.trim() === "") return undefined;
+function parseVaultJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseJsonBody(raw);
+  } catch (error) {
+    if (!(error instanceof JsonBodyError)) throw error;
     // The parser's message would quote the body, and with it perhaps a secret value.
-    throw keyVaultErrors.badParameter("The request body is not valid JSON.");
+    throw keyVaultErrors.badParameter(
+      /MaxDepth/.test(error.message) ? error.message : "The request body is not valid JSON.",
+    );
   }
 }

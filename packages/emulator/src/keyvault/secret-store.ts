@@ -127,6 +127,13 @@ export class VaultSecrets {
     return { secret, version };
   }
 
+  /** Adds a secret, all its versions, as a restored backup brings it back. */
+  restore(secret: SecretRecord): SecretRecord {
+    const restored = structuredClone(secret);
+    this.#state.active[keyOf(secret.name)] = restored;
+    return restored;
+  }
+
   /** Changes a version's attributes, content type and tags (never its value). */
   update(version: SecretVersionRecord, input: UpdateSecretInput): void {
     if (input.contentType !== undefined) version.contentType = input.contentType;

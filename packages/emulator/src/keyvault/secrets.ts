@@ -3,9 +3,12 @@
 // (SecretBundle, SecretItem, DeletedSecretBundle, SecretAttributes) and azure-sdk-for-js keyvault-secrets recordings.
 import { z } from "zod";
 import { keyVaultErrors } from "../errors/keyvault.ts";
+import { backupBlobOf, secretOfBackupBlob } from "./secret-backups.ts";
 import type { DeletedSecretRecord, SecretRecord, SecretVersionRecord } from "./secret-store.ts";
 import { type KeyVaultRequest, type KeyVaultRoute, pageOf, parseVaultBody } from "./vault-request.ts";
 import type { VaultProfile } from "./vaults.ts";
+
+const restoreBody = z.object({ value: z.string({ error: "value is required" }) });
 
 const SECRETS_DATA_ACTION = "Microsoft.KeyVault/vaults/secrets";
 
@@ -113,6 +116,12 @@ const attributesSchema = z
   .loose();
 const tagsSchema = z.record(z.string(), z.string());
 
+/**
+ * Key Vault stores a secret value of at most 25 KB ("Azure Key Vault service limits"); the service counts characters
+ * (its message, relayed by the Azure CLI in Azure/azure-cli#5639).
+ */
+const MAX_SECRET_VALUE_LENGTH = 25_600;
+
 const setSecretBody = z
   .object({
     value: z.string({ error: "the secret value is required" }),
@@ -170,6 +179,8 @@ export const secretRoutes: KeyVaultRoute[] = [
     permission: SECRET_PERMISSIONS.set,
     async handler(request) {
       const input = parseVaultBody(setSecretBody, request.body);
+      if (input.value.length > MAX_SECRET_VALUE_LENGTH)
+        throw keyVaultErrors.secretTooLarge(MAX_SECRET_VALUE_LENGTH);
       const name = request.params.secretName ?? "";
       const deleted = request.secrets.findDeleted(name);
       if (deleted) throw keyVaultErrors.deletedButRecoverable(deleted.name);
@@ -212,16 +223,22 @@ export const secretRoutes: KeyVaultRoute[] = [
     method: "POST",
     path: "/secrets/:secretName/backup",
     permission: SECRET_PERMISSIONS.backup,
-    handler() {
-      throw keyVaultErrors.notEmulated("backup secret");
+    handler(request) {
+      return { status: 200, body: { value: backupBlobOf(request.world, activeSecret(request)) } };
     },
   },
   {
     method: "POST",
     path: "/secrets/restore",
     permission: SECRET_PERMISSIONS.restore,
-    handler() {
-      throw keyVaultErrors.notEmulated("restore secret");
+    async handler(request) {
+      const { value } = parseVaultBody(restoreBody, request.body);
+      const backup = secretOfBackupBlob(request.world, value);
+      if (request.secrets.findDeleted(backup.name)) throw keyVaultErrors.deletedButRecoverable(backup.name);
+      if (request.secrets.find(backup.name)) throw keyVaultErrors.secretAlreadyExists(backup.name);
+      const secret = request.secrets.restore(backup);
+      await request.commit();
+      return { status: 200, body: secretBundle(request.vault, secret, latestVersion(secret), false) };
     },
   },
   {

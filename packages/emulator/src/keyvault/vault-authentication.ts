@@ -1,5 +1,6 @@
 // Who is calling a vault: the bearer token checked as Key Vault checks it (present, signed by a known key, for
 // https://vault.azure.net, in time, issued by the vault's tenant), each failure a 401 with Key Vault's challenge.
+import { isIssuedByTenant, singleAudienceOf } from "../auth/token-issuer.ts";
 import {
   type AccessTokenClaims,
   bearerTokenOf,
@@ -39,13 +40,14 @@ export async function authenticateVaultCaller(
   if (check.outcome === "bad-signature")
     throw keyVaultErrors.unverifiableSignature(vault.tenantId, bearer.split(".")[0] ?? "");
   const claims = check.claims;
-  const audience = String(claims.aud);
-  if (!ACCEPTED_AUDIENCES.has(audience)) throw keyVaultErrors.wrongAudience(vault.tenantId, audience);
+  const audience = singleAudienceOf(claims.aud);
+  if (audience === undefined || !ACCEPTED_AUDIENCES.has(audience))
+    throw keyVaultErrors.wrongAudience(vault.tenantId, audience ?? JSON.stringify(claims.aud));
   const now = Math.floor(Date.now() / 1000);
   if (typeof claims.exp !== "number" || claims.exp <= now) throw keyVaultErrors.expiredToken(vault.tenantId);
   if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_SECONDS)
     throw keyVaultErrors.tokenNotYetValid(vault.tenantId);
-  if (String(claims.tid).toLowerCase() !== vault.tenantId.toLowerCase())
+  if (!isIssuedByTenant(claims, vault.tenantId))
     throw keyVaultErrors.wrongIssuer(vault.tenantId, String(claims.iss));
   const managedIdentityResourceId = typeof claims.xms_mirid === "string" ? claims.xms_mirid : undefined;
   const azureResourceId = typeof claims.xms_az_rid === "string" ? claims.xms_az_rid : undefined;

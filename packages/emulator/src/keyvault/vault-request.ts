@@ -1,9 +1,11 @@
 // The contract between the Key Vault service and its REST resource modules (secrets, deleted secrets): what a handler
 // receives, how a route declares the permission it needs, and the helpers every resource shares (bodies, paging).
+
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import { keyVaultErrors } from "../errors/keyvault.ts";
 import type { Reply } from "../http/reply.ts";
+import type { WorldState } from "../state/world-state.ts";
 import type { VaultSecrets } from "./secret-store.ts";
 import type { VaultProfile } from "./vaults.ts";
 
@@ -33,6 +35,8 @@ export interface KeyVaultRequest {
   /** `https://{Host}:443`, as Key Vault writes nextLinks (built from the request's Host). */
   nextLinkBase: string;
   path: string;
+  /** The world the vault lives in (for what a vault's secrets share with it, such as the backup key). */
+  world: WorldState;
   /** Persists the world (with `--state`); call after a change and before answering. */
   commit(): Promise<void>;
 }

@@ -1,9 +1,7 @@
 // Which vaults exist and how each one is configured, read from the world's `Microsoft.KeyVault/vaults` resources
 // (seeded from the scenario's keyVaults, created and deleted through ARM): the data plane serves only these.
+import { VAULT_DNS_SUFFIX, VAULT_RESOURCE_TYPE, vaultUrl } from "../identifiers.ts";
 import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
-
-export const VAULT_RESOURCE_TYPE = "Microsoft.KeyVault/vaults";
-const VAULT_DNS_SUFFIX = ".vault.azure.net";
 
 export interface AccessPolicyEntry {
   tenantId: string;
@@ -30,9 +28,6 @@ export interface VaultProfile {
   retentionDays: number;
   purgeProtection: boolean;
 }
-
-/** `https://{name}.vault.azure.net`: where the data plane serves a vault (ARM's `vaultUri` adds a trailing slash). */
-export const vaultUrl = (name: string): string => `https://${name.toLowerCase()}${VAULT_DNS_SUFFIX}`;
 
 /** The vault name a host names, when the host is `{name}.vault.azure.net` (case-insensitive). */
 function vaultNameOfHost(hostname: string): string | undefined {

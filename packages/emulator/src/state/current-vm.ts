@@ -1,14 +1,8 @@
 // The VM the emulator's IMDS answers as ("current VM"): the scenario's `vm`, or a Microsoft.Compute/virtualMachines
 // resource of the world (one a deployment created, say), described from that resource with its managed identities.
-import { systemAssignedClientId, USER_ASSIGNED_IDENTITY_TYPE } from "../arm/resource-identities.ts";
+import { systemAssignedClientId, USER_ASSIGNED_IDENTITY_TYPE, VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import type { Scenario } from "./scenario-schema.ts";
-import type { ArmResourceRecord, ManagedIdentity } from "./world-state.ts";
-
-export const VIRTUAL_MACHINE_TYPE = "Microsoft.Compute/virtualMachines";
-
-/** `/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{name}`, any case. */
-export const VIRTUAL_MACHINE_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/[^/]+$/i;
+import type { ArmResourceRecord, ManagedIdentity } from "./world-records.ts";
 
 /** What IMDS reports about the VM it runs on, and the identities it issues tokens for. */
 export interface CurrentVm {

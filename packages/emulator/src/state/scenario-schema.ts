@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { faultsSchema } from "../faults/faults.ts";
-import { VIRTUAL_MACHINE_ID } from "./current-vm.ts";
+import { VIRTUAL_MACHINE_ID } from "../identifiers.ts";
 
 const guid = z.guid({ error: "must be a GUID such as 3f8a2c6e-91d4-4b7a-8e25-6c0d9b1f4a37" });
 const tags = z.record(z.string(), z.string());

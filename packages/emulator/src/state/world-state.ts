@@ -4,55 +4,16 @@
 import { createHash } from "node:crypto";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
-import { VAULT_RESOURCE_TYPE, vaultUrl } from "../keyvault/vaults.ts";
-import {
-  type CurrentVm,
-  resourceVm,
-  scenarioVm,
-  VIRTUAL_MACHINE_TYPE,
-  VirtualMachineNotFoundError,
-} from "./current-vm.ts";
+import { VAULT_RESOURCE_TYPE, VIRTUAL_MACHINE_TYPE, vaultUrl } from "../identifiers.ts";
+import { plainDataOf, trackChanges } from "./change-tracking.ts";
+import { type CurrentVm, resourceVm, scenarioVm, VirtualMachineNotFoundError } from "./current-vm.ts";
+import { rowPathOf, rowsOf } from "./namespace-rows.ts";
 import type { Scenario } from "./scenario-schema.ts";
+import type { SqliteStateStore, WorldChanges } from "./sqlite-state-store.ts";
+import type { ArmResourceRecord, ManagedIdentity, ResourceGroupRecord } from "./world-records.ts";
 
-export interface ManagedIdentity {
-  kind: "system" | "user";
-  /** "system" for the system-assigned identity, else the user-assigned identity's name. */
-  name: string;
-  clientId: string;
-  principalId: string;
-  /** IMDS `msi_res_id` and the token's `xms_mirid`: the identity's resource ID (the VM's, for system-assigned). */
-  resourceId: string;
-}
-
-export interface ResourceGroupRecord {
-  subscriptionId: string;
-  name: string;
-  location: string;
-  tags: Record<string, string>;
-  managedBy?: string;
-  provisioningState: "Succeeded" | "Deleting";
-  createdTime: string;
-}
-
-/** Any ARM resource, kept by ID. Providers decide what goes into `properties`; the gateway renders the envelope. */
-export interface ArmResourceRecord {
-  id: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  /** e.g. "Microsoft.KeyVault/vaults" (nested types keep their full path: "Microsoft.Sql/servers/databases"). */
-  type: string;
-  name: string;
-  location?: string;
-  kind?: string;
-  sku?: Record<string, unknown>;
-  tags?: Record<string, string>;
-  identity?: Record<string, unknown>;
-  properties: Record<string, unknown>;
-  createdTime: string;
-  changedTime: string;
-  /** What a provider keeps with the resource beyond its body (a deployment's template and operations, a vault's DNS wait). */
-  extra?: Record<string, unknown>;
-}
+// The records are declared apart so that current-vm.ts can use them without importing this module.
+export type { ArmResourceRecord, ManagedIdentity, ResourceGroupRecord } from "./world-records.ts";
 
 /** What `--state` persists: the scenario it started from, and everything that can change. */
 export interface WorldSnapshot {
@@ -100,8 +61,16 @@ export class WorldState {
   readonly #resources = new Map<string, ArmResourceRecord>();
   #roleAssignments: RoleAssignmentRecord[] = [];
   readonly #namespaces = new Map<string, unknown>();
-  #persist: ((snapshot: WorldSnapshot) => Promise<void>) | undefined;
-  #writeChain: Promise<void> = Promise.resolve();
+  /** With `--state`: where commits go, and what changed since the last one. */
+  #store: SqliteStateStore | undefined;
+  readonly #changed = {
+    groups: new Set<string>(),
+    resources: new Set<string>(),
+    roleAssignments: new Set<string>(),
+    /** Namespace name -> row paths (joined with NUL) to write again. */
+    namespaces: new Map<string, Map<string, string[]>>(),
+    currentVm: false,
+  };
 
   private constructor(scenario: Scenario, currentVmId: string | undefined) {
     this.scenario = scenario;
@@ -160,9 +129,49 @@ export class WorldState {
     return world;
   }
 
-  /** Makes every `commit()` durable through `persist` (atomic file write) before it resolves. */
-  attachPersistence(persist: (snapshot: WorldSnapshot) => Promise<void>): void {
-    this.#persist = persist;
+  /**
+   * Makes every `commit()` write what changed since the previous one to `store`, in one transaction, before it
+   * resolves. `everything` marks the whole world as changed (a new or migrated state file).
+   */
+  attachStore(store: SqliteStateStore, options: { everything?: boolean } = {}): void {
+    this.#store = store;
+    if (!options.everything) return;
+    for (const key of this.#groups.keys()) this.#changed.groups.add(key);
+    for (const key of this.#resources.keys()) this.#changed.resources.add(key);
+    for (const a of this.#roleAssignments) this.#changed.roleAssignments.add(a.name.toLowerCase());
+    for (const name of this.#namespaces.keys()) this.#namespaceChanged(name, []);
+    this.#changed.currentVm = true;
+  }
+
+  /** Closes the state file (releasing its lock); later commits are kept in memory only. */
+  closeStore(): void {
+    this.#store?.close();
+    this.#store = undefined;
+  }
+
+  /** What callers get of stored records: with a store, a view that notices changes made in place. */
+  #tracked<T>(value: T, onChange: () => void): T {
+    return this.#store ? trackChanges(value, onChange) : value;
+  }
+
+  #trackedResource(record: ArmResourceRecord): ArmResourceRecord {
+    const key = record.id.toLowerCase();
+    return this.#tracked(record, () => this.#changed.resources.add(key));
+  }
+
+  #trackedGroup(record: ResourceGroupRecord): ResourceGroupRecord {
+    const key = groupKey(record.subscriptionId, record.name);
+    return this.#tracked(record, () => this.#changed.groups.add(key));
+  }
+
+  #namespaceChanged(name: string, changedPath: readonly string[]): void {
+    const rowPath = rowPathOf(this.#namespaces.get(name), changedPath);
+    let paths = this.#changed.namespaces.get(name);
+    if (!paths) {
+      paths = new Map();
+      this.#changed.namespaces.set(name, paths);
+    }
+    paths.set(rowPath.join("\0"), rowPath);
   }
 
   get tenantId(): string {
@@ -197,6 +206,7 @@ export class WorldState {
         throw new VirtualMachineNotFoundError(resourceId);
     }
     this.#currentVmId = resourceId;
+    this.#changed.currentVm = true;
   }
 
   /** The managed identities of the current VM: those IMDS issues tokens for. */
@@ -232,17 +242,20 @@ export class WorldState {
   // Resource groups
 
   getResourceGroup(subscriptionId: string, name: string): ResourceGroupRecord | undefined {
-    return this.#groups.get(groupKey(subscriptionId, name));
+    const found = this.#groups.get(groupKey(subscriptionId, name));
+    return found && this.#trackedGroup(found);
   }
 
   listResourceGroups(subscriptionId: string): ResourceGroupRecord[] {
-    return [...this.#groups.values()].filter(
-      (g) => g.subscriptionId.toLowerCase() === subscriptionId.toLowerCase(),
-    );
+    return [...this.#groups.values()]
+      .filter((g) => g.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())
+      .map((g) => this.#trackedGroup(g));
   }
 
   putResourceGroup(record: ResourceGroupRecord): void {
-    this.#groups.set(groupKey(record.subscriptionId, record.name), record);
+    const key = groupKey(record.subscriptionId, record.name);
+    this.#groups.set(key, plainDataOf(record));
+    this.#changed.groups.add(key);
   }
 
   /**
@@ -251,43 +264,58 @@ export class WorldState {
    */
   deleteResourceGroup(subscriptionId: string, name: string): void {
     this.#groups.delete(groupKey(subscriptionId, name));
-    for (const r of this.listResources({ subscriptionId, resourceGroup: name }))
+    this.#changed.groups.add(groupKey(subscriptionId, name));
+    for (const r of this.listResources({ subscriptionId, resourceGroup: name })) {
       this.#resources.delete(r.id.toLowerCase());
+      this.#changed.resources.add(r.id.toLowerCase());
+    }
     this.#removeRoleAssignmentsWithin(resourceGroupId(subscriptionId, name));
   }
 
   // Generic resources, by ID
 
   getResource(id: string): ArmResourceRecord | undefined {
-    return this.#resources.get(id.toLowerCase());
+    const found = this.#resources.get(id.toLowerCase());
+    return found && this.#trackedResource(found);
   }
 
   listResources(
     filter: { subscriptionId?: string; resourceGroup?: string; type?: string } = {},
   ): ArmResourceRecord[] {
     const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-    return [...this.#resources.values()].filter(
-      (r) =>
-        (filter.subscriptionId === undefined || eq(r.subscriptionId, filter.subscriptionId)) &&
-        (filter.resourceGroup === undefined || eq(r.resourceGroup, filter.resourceGroup)) &&
-        (filter.type === undefined || eq(r.type, filter.type)),
-    );
+    return [...this.#resources.values()]
+      .filter(
+        (r) =>
+          (filter.subscriptionId === undefined || eq(r.subscriptionId, filter.subscriptionId)) &&
+          (filter.resourceGroup === undefined || eq(r.resourceGroup, filter.resourceGroup)) &&
+          (filter.type === undefined || eq(r.type, filter.type)),
+      )
+      .map((r) => this.#trackedResource(r));
   }
 
   putResource(record: ArmResourceRecord): void {
-    this.#resources.set(record.id.toLowerCase(), record);
+    const key = record.id.toLowerCase();
+    this.#resources.set(key, plainDataOf(record));
+    this.#changed.resources.add(key);
   }
 
   /** Removes the resource, its child resources, and the role assignments made at or below it. */
   deleteResource(id: string): boolean {
     const existed = this.#resources.delete(id.toLowerCase());
+    this.#changed.resources.add(id.toLowerCase());
     const prefix = `${id.toLowerCase()}/`;
-    for (const key of [...this.#resources.keys()]) if (key.startsWith(prefix)) this.#resources.delete(key);
+    for (const key of [...this.#resources.keys()])
+      if (key.startsWith(prefix)) {
+        this.#resources.delete(key);
+        this.#changed.resources.add(key);
+      }
     this.#removeRoleAssignmentsWithin(id);
     return existed;
   }
 
   #removeRoleAssignmentsWithin(scope: string): void {
+    for (const a of this.#roleAssignments)
+      if (scopeIsWithin(a.scope, scope)) this.#changed.roleAssignments.add(a.name.toLowerCase());
     this.#roleAssignments = this.#roleAssignments.filter((a) => !scopeIsWithin(a.scope, scope));
   }
 
@@ -300,21 +328,27 @@ export class WorldState {
   addRoleAssignment(record: RoleAssignmentRecord): void {
     this.#roleAssignments = [
       ...this.#roleAssignments.filter((a) => a.name.toLowerCase() !== record.name.toLowerCase()),
-      record,
+      plainDataOf(record),
     ];
+    this.#changed.roleAssignments.add(record.name.toLowerCase());
   }
 
   removeRoleAssignment(name: string): RoleAssignmentRecord | undefined {
     const found = this.#roleAssignments.find((a) => a.name.toLowerCase() === name.toLowerCase());
     this.#roleAssignments = this.#roleAssignments.filter((a) => a !== found);
+    this.#changed.roleAssignments.add(name.toLowerCase());
     return found;
   }
 
   // Namespaces: JSON data a service module owns (e.g. "keyvault" for vault secrets, "deployments").
 
   namespace<T>(name: string, initial: () => T): T {
-    if (!this.#namespaces.has(name)) this.#namespaces.set(name, initial());
-    return this.#namespaces.get(name) as T;
+    if (!this.#namespaces.has(name)) {
+      this.#namespaces.set(name, plainDataOf(initial()));
+      this.#namespaceChanged(name, []);
+    }
+    const value = this.#namespaces.get(name) as T;
+    return this.#store ? trackChanges(value, (path) => this.#namespaceChanged(name, path)) : value;
   }
 
   snapshot(): WorldSnapshot {
@@ -332,17 +366,56 @@ export class WorldState {
   }
 
   /**
-   * Persists the current world (with `--state`); resolve before acknowledging a change. Writes are serialised so
-   * a later snapshot never lands before an earlier one.
+   * Persists what changed since the last commit (with `--state`), in one transaction, so its cost follows the change
+   * and not the size of the world; resolve before acknowledging a change.
    */
   commit(): Promise<void> {
-    const persist = this.#persist;
-    if (!persist) return Promise.resolve();
-    const snapshot = this.snapshot();
-    const write = this.#writeChain.then(() => persist(snapshot));
-    this.#writeChain = write.catch(() => {});
-    return write;
+    const store = this.#store;
+    if (!store) return Promise.resolve();
+    try {
+      store.write(this.#takeChanges());
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
+
+  #takeChanges(): WorldChanges {
+    const changed = this.#changed;
+    const roleAssignments = new Map(this.#roleAssignments.map((a) => [a.name.toLowerCase(), a]));
+    const changes: WorldChanges = {
+      groups: new Map([...changed.groups].map((key) => [key, this.#groups.get(key)])),
+      resources: new Map([...changed.resources].map((key) => [key, this.#resources.get(key)])),
+      roleAssignments: new Map([...changed.roleAssignments].map((key) => [key, roleAssignments.get(key)])),
+      namespaces: [...changed.namespaces].flatMap(([name, paths]) =>
+        [...paths.values()].map((changedPath) => {
+          const at = (path: readonly string[]) =>
+            path.reduce<unknown>(
+              (node, segment) => (node as Record<string, unknown> | undefined)?.[segment],
+              this.#namespaces.get(name),
+            );
+          // A removal that empties its parent rewrites the parent, so the empty object is still there after a restart.
+          let path = changedPath;
+          while (path.length > 0 && at(path) === undefined && isEmptyObject(at(path.slice(0, -1))))
+            path = path.slice(0, -1);
+          return { name, path, rows: rowsOf(at(path), path) };
+        }),
+      ),
+      ...(changed.currentVm ? { currentVm: this.#currentVmId ?? null } : {}),
+    };
+    changed.groups.clear();
+    changed.resources.clear();
+    changed.roleAssignments.clear();
+    changed.namespaces.clear();
+    changed.currentVm = false;
+    return changes;
+  }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0
+  );
 }
 
 function seededResources(

@@ -4,8 +4,9 @@ import { webcrypto } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import * as x509 from "@peculiar/x509";
-import { writeFileAtomically } from "../state/atomic-file.ts";
-import { withDirectoryLock } from "../state/directory-lock.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
+import { withDirectoryLock } from "../files/directory-lock.ts";
+import { tightenKeyFileMode } from "../files/key-file-modes.ts";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -45,6 +46,7 @@ export async function loadOrCreateCertificateAuthority(home: string): Promise<Ce
     });
   }
   const certPem = await readFile(certPath, "utf8");
+  await tightenKeyFileMode(keyPath);
   const keyPem = await readFile(keyPath, "utf8");
   const caCert = new x509.X509Certificate(certPem);
   const caKey = await webcrypto.subtle.importKey("pkcs8", pemToDer(keyPem), RSA_SIGNING, false, ["sign"]);

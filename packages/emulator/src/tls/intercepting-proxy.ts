@@ -1,18 +1,34 @@
 // The HTTP proxy every emulated program talks to (HTTPS_PROXY): it terminates CONNECT tunnels for emulated hosts
 // with a certificate from the emulator's CA, serves IMDS requests in absolute form (GET http://169.254.169.254/...),
-// refuses every other host by name, and never opens a connection to the internet.
+// and refuses Azure's other hosts by name; CONNECT to any other host is tunnelled untouched or, in strict mode, refused
+// (connect-passthrough.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
-import { IMDS_HOST } from "../imds/imds-service.ts";
+import { sendReply } from "../http/reply.ts";
+import { ARM_HOST, IMDS_HOST, VAULT_DNS_SUFFIX } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import type { ServiceDispatcher } from "../services.ts";
+import {
+  type ForeignHostPolicy,
+  foreignHostRefusal,
+  tunnelsTo,
+  tunnelThrough,
+} from "./connect-passthrough.ts";
 import type { LeafCertificates } from "./leaf-certificates.ts";
+import { absoluteTargetOf, hostOf, isLocalImdsHost, requestRefusal } from "./proxy-request-checks.ts";
+import {
+  answerUnexpectedFailure,
+  applyConnectionTimeouts,
+  type ConnectionTimeouts,
+  DEFAULT_CONNECTION_TIMEOUTS,
+  timeoutServerOptions,
+} from "./proxy-safety.ts";
 
 /** Domains under which a name that no service claims fails like an unresolvable host, rather than being refused. */
-const EMULATED_DOMAINS = [".vault.azure.net", "management.azure.com"];
+const EMULATED_DOMAINS = [VAULT_DNS_SUFFIX, ARM_HOST];
 
 export interface InterceptingProxy {
   port: number;
@@ -24,8 +40,13 @@ export async function startInterceptingProxy(options: {
   dispatcher: ServiceDispatcher;
   certificates: LeafCertificates;
   log: RequestLog;
+  timeouts?: ConnectionTimeouts;
+  /** CONNECT to hosts no service emulates: "refuse" (default) or "tunnel" those that are not Azure's. */
+  foreignHosts?: ForeignHostPolicy;
 }): Promise<InterceptingProxy> {
   const { dispatcher, certificates, log } = options;
+  const timeouts = options.timeouts ?? DEFAULT_CONNECTION_TIMEOUTS;
+  const serverOptions = { requireHostHeader: false, ...timeoutServerOptions(timeouts) };
   const sockets = new Set<Duplex>();
   const track = (socket: Duplex) => {
     sockets.add(socket);
@@ -34,20 +55,33 @@ export async function startInterceptingProxy(options: {
     socket.on("error", () => socket.destroy());
   };
 
-  const plain = http.createServer((request, response) => void servePlain(request, response));
+  // Host is checked here (with a JSON answer) rather than by Node (a bare 400).
+  const plain = http.createServer(serverOptions, (request, response) =>
+    servePlain(request, response).catch((error: unknown) => answerUnexpectedFailure(response, error)),
+  );
   // Requests that arrive inside intercepted TLS tunnels; this server never listens itself.
-  const secure = http.createServer((request, response) => void serveSecure(request, response));
+  const secure = http.createServer(serverOptions, (request, response) =>
+    serveSecure(request, response).catch((error: unknown) => answerUnexpectedFailure(response, error)),
+  );
+  applyConnectionTimeouts(plain, timeouts, true);
+  applyConnectionTimeouts(secure, timeouts, false);
   for (const server of [plain, secure]) {
-    server.keepAliveTimeout = 5_000;
-    server.on("clientError", (_error, socket) => refuseMalformed(socket));
+    server.on("clientError", (error: NodeJS.ErrnoException, socket) => refuseMalformed(socket, error));
   }
   plain.on("connection", track);
 
   async function servePlain(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = request.url ?? "/";
-    if (/^https?:\/\//i.test(raw)) {
+    const refusal = requestRefusal(request);
+    if (refusal) {
+      await dispatcher.dispatch({ request, response, host: "", scheme: "http", target: raw }, undefined, () =>
+        refusalReply(refusal),
+      );
+      return;
+    }
+    const url = absoluteTargetOf(raw);
+    if (url) {
       // Absolute form: the client is using us as its HTTP proxy.
-      const url = new URL(raw);
       const host = url.hostname.toLowerCase();
       const target = `${url.pathname}${url.search}`;
       const service = dispatcher.find(host, "http");
@@ -59,15 +93,21 @@ export async function startInterceptingProxy(options: {
     const host = hostOf(request.headers.host) ?? "127.0.0.1";
     // Origin form: a tunnel to 169.254.169.254:80, or AZURE_POD_IDENTITY_AUTHORITY_HOST pointing at this port.
     const isImds = host === IMDS_HOST || /^\/metadata(\/|\?|$)/i.test(raw);
-    const service = isImds ? dispatcher.find(IMDS_HOST, "http") : undefined;
+    const hostAllowed = isLocalImdsHost(hostOf(request.headers.host));
+    const service = isImds && hostAllowed ? dispatcher.find(IMDS_HOST, "http") : undefined;
     await dispatcher.dispatch(
-      { request, response, host: isImds ? IMDS_HOST : host, scheme: "http", target: raw },
+      { request, response, host: isImds && hostAllowed ? IMDS_HOST : host, scheme: "http", target: raw },
       service,
-      () => refusalReply(proxyErrors.hostNotEmulated(host)),
+      () => refusalReply(isImds ? proxyErrors.foreignHostForImds(host) : proxyErrors.hostNotEmulated(host)),
     );
   }
 
   async function serveSecure(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refusal = requestRefusal(request);
+    if (refusal) {
+      sendReply(response, refusalReply(refusal), request.method);
+      return;
+    }
     const socket = request.socket as tls.TLSSocket & { connectHost?: string };
     const host = hostOf(request.headers.host) ?? socket.connectHost ?? "";
     const service = dispatcher.find(host, "https");
@@ -83,6 +123,8 @@ export async function startInterceptingProxy(options: {
 
   plain.on("connect", (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
     track(clientSocket);
+    // Node stops timing a socket once it becomes a tunnel: an idle tunnel is closed here.
+    clientSocket.setTimeout(timeouts.idleMs, () => clientSocket.destroy());
     const target = request.url ?? "";
     const parsed = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
     if (!parsed) {
@@ -100,13 +142,11 @@ export async function startInterceptingProxy(options: {
     }
     const service = port === 443 ? dispatcher.find(host, "https") : undefined;
     if (!service) {
-      refuseConnect(
-        clientSocket,
-        target,
-        isUnderEmulatedDomain(host)
-          ? proxyErrors.hostNotFound(host)
-          : proxyErrors.hostNotEmulated(port === 443 ? host : target),
-      );
+      const policy = options.foreignHosts ?? "refuse";
+      const refuse = (refusal: ProxyRefusal) => refuseConnect(clientSocket, target, refusal);
+      if (isUnderEmulatedDomain(host)) refuse(proxyErrors.hostNotFound(host));
+      else if (tunnelsTo(host, policy)) tunnelThrough({ clientSocket, host, port, head, log, refuse });
+      else refuse(foreignHostRefusal(port === 443 ? host : target, policy));
       return;
     }
     void certificates.contextFor(host).then(
@@ -155,6 +195,8 @@ export async function startInterceptingProxy(options: {
     async close() {
       await new Promise<void>((resolve) => {
         plain.close(() => resolve());
+        // Stops Node's connection checks on the tunnel server (it never listened, so close() reports that: ignored).
+        secure.close(() => {});
         for (const socket of sockets) socket.destroy();
         plain.closeAllConnections();
         secure.closeAllConnections();
@@ -173,20 +215,14 @@ function isUnderEmulatedDomain(host: string): boolean {
   );
 }
 
-function hostOf(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  return header
-    .replace(/:\d+$/, "")
-    .replace(/^\[|\]$/g, "")
-    .toLowerCase();
-}
-
-function refuseMalformed(socket: Duplex): void {
+function refuseMalformed(socket: Duplex, error: NodeJS.ErrnoException): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(rawRefusal(proxyErrors.malformedRequest()));
+  // Node reports its header and request time limits as client errors too.
+  const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+  socket.end(rawRefusal(timedOut ? proxyErrors.requestTimeout() : proxyErrors.malformedRequest()));
 }
 
 /** A refusal written straight to the socket (no HTTP server is answering there), after which it closes. */

@@ -1,5 +1,6 @@
-// Per-host TLS server contexts, issued on demand (SNI) by the emulator's CA and cached for the process lifetime.
+// Per-host TLS server contexts, issued on demand (SNI) by the emulator's CA, the most recently used ones cached.
 import tls from "node:tls";
+import { LRUCache } from "lru-cache";
 import { type CertificateAuthority, createLeafKeys } from "./certificate-authority.ts";
 
 export interface LeafCertificates {
@@ -9,10 +10,19 @@ export interface LeafCertificates {
   sniCallback(servername: string, callback: (error: Error | null, context?: tls.SecureContext) => void): void;
 }
 
-export function createLeafCertificates(ca: CertificateAuthority): LeafCertificates {
+/**
+ * A context holds ~50 KB; every distinct SNI name a client sends would otherwise stay cached for good. The emulated
+ * world rarely has more than a few dozen hosts, so this many always covers the ones in use.
+ */
+export const CERTIFICATE_CACHE_SIZE = 256;
+
+export function createLeafCertificates(
+  ca: CertificateAuthority,
+  cacheSize = CERTIFICATE_CACHE_SIZE,
+): LeafCertificates & { readonly cachedCount: number } {
   // One key pair for every host: signing a certificate is fast, generating an RSA key is not.
   const leafKeys = createLeafKeys();
-  const contexts = new Map<string, Promise<tls.SecureContext>>();
+  const contexts = new LRUCache<string, Promise<tls.SecureContext>>({ max: cacheSize });
 
   const contextFor = (hostname: string): Promise<tls.SecureContext> => {
     const key = hostname.toLowerCase();
@@ -33,6 +43,9 @@ export function createLeafCertificates(ca: CertificateAuthority): LeafCertificat
   };
 
   return {
+    get cachedCount() {
+      return contexts.size;
+    },
     contextFor,
     sniCallback(servername, callback) {
       contextFor(servername).then(

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ArmError, type ArmErrorDetail, armErrors } from "../../errors/arm.ts";
-import { VAULT_RESOURCE_TYPE } from "../../keyvault/vaults.ts";
+import { VAULT_RESOURCE_TYPE } from "../../identifiers.ts";
 import { normalizeLocation, type ResourceGroupRecord } from "../../state/world-state.ts";
 import { type ArmRequest, parseArmBody } from "../arm-request.ts";
 import { validateVault } from "../key-vaults.ts";
@@ -92,12 +92,9 @@ export function planDeployment(request: ArmRequest, group: ResourceGroupRecord):
     if (properties.templateLink) {
       const uri = properties.templateLink.uri ?? properties.templateLink.id ?? "";
       template = resolveTemplateLink(uri).template;
-      templateLink = {
-        uri,
-        ...(properties.templateLink.contentVersion
-          ? { contentVersion: properties.templateLink.contentVersion }
-          : {}),
-      };
+      // ARM answers the link with the template's contentVersion when the request gave none.
+      const contentVersion = properties.templateLink.contentVersion ?? template.contentVersion;
+      templateLink = { uri, ...(typeof contentVersion === "string" ? { contentVersion } : {}) };
     } else {
       template = properties.template as TemplateObject;
     }
@@ -153,7 +150,12 @@ function providerCheck(request: ArmRequest, plan: ResourcePlan, body: unknown): 
   const type = plan.type.toLowerCase();
   if (type === STORAGE_ACCOUNT_TYPE.toLowerCase())
     return validateStorageAccount(request.world, address, body);
-  if (type === VAULT_RESOURCE_TYPE.toLowerCase()) return validateVault(request.world, address);
+  if (type === VAULT_RESOURCE_TYPE.toLowerCase())
+    return validateVault(
+      request.world,
+      address,
+      (body as { properties?: { createMode?: unknown } } | undefined)?.properties?.createMode,
+    );
   return undefined;
 }
 

@@ -172,24 +172,26 @@ export async function runDeployment(
     record.properties.timestamp = new Date().toISOString();
   });
 
-  const failures: ArmErrorDetail[] = [];
-  const notDeployed = new Set<string>();
-  const deployed: string[] = [];
+  // ARM starts every resource as soon as the resources it depends on are deployed, so independent resources run in
+  // parallel (their deployment operations overlap); a resource whose dependency failed is not started.
+  const outcomes = new Map<string, Promise<ArmErrorDetail | "not started" | undefined>>();
   for (const resource of plan.prepared.resources) {
-    // ARM does not start a resource whose dependency failed.
-    if (resource.dependsOn.some((id) => notDeployed.has(id.toLowerCase()))) {
-      notDeployed.add(resource.id.toLowerCase());
-      continue;
-    }
-    const error = await deployResource(request, plan, resource, runtime, journal);
-    if (error) {
-      failures.push(error);
-      notDeployed.add(resource.id.toLowerCase());
-    } else {
-      deployed.push(resource.id);
-    }
-    if (realistic) await sleep(REALISTIC_STEP_MS);
+    const dependencies = resource.dependsOn.flatMap((id) => outcomes.get(id.toLowerCase()) ?? []);
+    outcomes.set(
+      resource.id.toLowerCase(),
+      Promise.all(dependencies).then(async (results) => {
+        if (results.some((result) => result !== undefined)) return "not started";
+        const error = await deployResource(request, plan, resource, runtime, journal);
+        if (realistic) await sleep(REALISTIC_STEP_MS);
+        return error;
+      }),
+    );
   }
+  const results = await Promise.all(plan.prepared.resources.map((r) => outcomes.get(r.id.toLowerCase())));
+  const failures = results.filter((result): result is ArmErrorDetail => typeof result === "object");
+  const deployed = plan.prepared.resources
+    .filter((_, index) => results[index] === undefined)
+    .map((r) => r.id);
 
   if (failures.length === 0 && plan.mode === "Complete") {
     failures.push(...(await deleteUnnamedResources(request, plan, journal)));

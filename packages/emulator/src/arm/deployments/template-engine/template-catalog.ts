@@ -2,14 +2,12 @@
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { sharedPath } from "../../../shared-files.ts";
 import { invalidContentLink, templateParseFailed } from "./errors.ts";
 import { isTemplateObject, type TemplateObject, toTemplateValue } from "./template-values.ts";
 
-/** shared/templates of this repository. */
-export const DEFAULT_CATALOG_DIRECTORY = fileURLToPath(
-  new URL("../../../../../../shared/templates/", import.meta.url),
-);
+/** shared/templates (in this repository, or in the installed package). */
+export const DEFAULT_CATALOG_DIRECTORY = `${sharedPath("templates")}/`;
 
 export interface CatalogEntry {
   /** Path of the template, relative to the catalog directory. */

@@ -1,0 +1,79 @@
+// The emulator's layers, lowest first, and the few rules inside a layer: the one place that says which folder may
+// import which. A module may import its own layer and the layers below it, never one above.
+// Paths are relative to packages/emulator/src; a path ending in "/" names a folder and everything in it.
+
+export interface Layer {
+  name: string;
+  why: string;
+  paths: string[];
+}
+
+export const EMULATOR_LAYERS: Layer[] = [
+  {
+    name: "identifiers",
+    why: "hosts, resource types and ID builders that every layer names, and where the shared fixtures are",
+    paths: ["identifiers.ts", "shared-files.ts"],
+  },
+  {
+    name: "cross-cutting",
+    why: "proxy and TLS, HTTP plumbing, tokens and RBAC, the world state and its persistence, logs, faults",
+    paths: [
+      "files/",
+      "http/",
+      "tls/",
+      "auth/",
+      "state/",
+      "log/",
+      "faults/",
+      "errors/proxy.ts",
+      "services.ts",
+      "home.ts",
+      "environment.ts",
+      "shell-environment.ts",
+      "cli-invocation.ts",
+      "client-options.ts",
+    ],
+  },
+  {
+    name: "services",
+    why: "what IMDS, ARM and Key Vault answer, with their error bodies and ARM's template engine",
+    paths: ["imds/", "arm/", "keyvault/", "errors/arm.ts", "errors/imds.ts", "errors/keyvault.ts"],
+  },
+  {
+    name: "composition",
+    why: "starts the parts and wires them together: the emulator, its CLI, its admin endpoint, the package entry",
+    paths: ["emulator.ts", "emulated-services.ts", "cli.ts", "process-guard.ts", "admin/", "index.ts"],
+  },
+];
+
+/** Imports forbidden inside a layer: `from` may import nothing matching `to` (and, with `only`, nothing else). */
+export interface InnerRule {
+  from: string[];
+  why: string;
+  forbidden?: string[];
+  /** When set, the only paths `from` may import. */
+  only?: string[];
+}
+
+export const INNER_RULES: InnerRule[] = [
+  {
+    from: ["tls/", "environment.ts", "shell-environment.ts", "cli-invocation.ts", "home.ts", "files/"],
+    forbidden: ["state/"],
+    why: "the proxy, the environment and the home folder work without the emulated world; shared file helpers live in files/",
+  },
+  {
+    from: ["arm/deployments/template-engine/"],
+    only: ["arm/deployments/template-engine/", "identifiers.ts", "shared-files.ts"],
+    why: "the template engine evaluates ARM templates with no HTTP and no world: it stands alone",
+  },
+];
+
+/** Whether `file` is one of `paths` (a file, or a folder ending in "/"). */
+export function matches(file: string, paths: string[]): boolean {
+  return paths.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
+}
+
+/** The index of `file`'s layer in EMULATOR_LAYERS, or -1 when no layer names it. */
+export function layerOf(file: string): number {
+  return EMULATOR_LAYERS.findIndex((layer) => matches(file, layer.paths));
+}
