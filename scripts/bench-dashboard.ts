@@ -90,14 +90,24 @@ interface RunFigures {
   trailing: number;
   /** Share of the stream's wall time the page's main thread was busy (Chrome's TaskDuration). */
   busyPercent: number;
+  /** CPU the page's main thread used during the stream, as a share of one core (Chrome's ThreadTime). */
+  cpuPercent: number;
+  /** CPU the page's main thread used from navigation to all requests loaded. */
+  loadCpuMs: number;
 }
 
-/** The page's main-thread busy time so far, in seconds (DevTools' Performance.getMetrics TaskDuration). */
-async function mainThreadSeconds(cdp: CDPSession): Promise<number> {
+/**
+ * The page's main thread so far, in seconds (DevTools' Performance.getMetrics): TaskDuration is the wall time of its
+ * tasks, ThreadTime the CPU time it used, which other processes on a busy machine inflate far less.
+ */
+async function mainThreadSeconds(
+  cdp: CDPSession,
+  metric: "TaskDuration" | "ThreadTime" = "TaskDuration",
+): Promise<number> {
   const { metrics } = (await cdp.send("Performance.getMetrics")) as {
     metrics: { name: string; value: number }[];
   };
-  return metrics.find((m) => m.name === "TaskDuration")?.value ?? 0;
+  return metrics.find((m) => m.name === metric)?.value ?? 0;
 }
 
 async function oneRun(): Promise<RunFigures> {
@@ -121,6 +131,7 @@ async function oneRun(): Promise<RunFigures> {
     `);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
+    const cpuBeforeLoad = await mainThreadSeconds(cdp, "ThreadTime");
     await page.goto(emulator.dashboardUrl ?? "");
     await page.locator("#request-count", { hasText: `(${LOGGED})` }).waitFor();
     // The page marks its first frame with the newest requests, and the one with all of them (ms since navigation).
@@ -130,6 +141,7 @@ async function oneRun(): Promise<RunFigures> {
       ) as Promise<number>;
     const tableMs = await markTime("dashboard-ready");
     const historyMs = await markTime("dashboard-history");
+    const loadCpuMs = ((await mainThreadSeconds(cdp, "ThreadTime")) - cpuBeforeLoad) * 1000;
     const row = page.locator("#requests .request-row").nth(3);
     const seq = await row.getAttribute("data-seq");
     const clicked = performance.now();
@@ -153,10 +165,12 @@ async function oneRun(): Promise<RunFigures> {
       requestAnimationFrame(tick);
     `);
     const busyBefore = await mainThreadSeconds(cdp);
+    const cpuBefore = await mainThreadSeconds(cdp, "ThreadTime");
     const streamStarted = performance.now();
     const sent = await stream(emulator, RATE_PER_SECOND, STREAM_SECONDS);
-    const busyShare =
-      ((await mainThreadSeconds(cdp)) - busyBefore) / ((performance.now() - streamStarted) / 1000);
+    const streamSeconds = (performance.now() - streamStarted) / 1000;
+    const busyShare = ((await mainThreadSeconds(cdp)) - busyBefore) / streamSeconds;
+    const cpuShare = ((await mainThreadSeconds(cdp, "ThreadTime")) - cpuBefore) / streamSeconds;
     const { frames, longTasks, shownLast } = (await page.evaluate(`(() => {
       window.recording = false;
       const first = document.querySelector("#requests .request-row");
@@ -180,6 +194,8 @@ async function oneRun(): Promise<RunFigures> {
       streamLongTasks: longTasks,
       trailing: loggedLast - shownLast,
       busyPercent: busyShare * 100,
+      cpuPercent: cpuShare * 100,
+      loadCpuMs,
     };
   } finally {
     await browser.close();
@@ -215,11 +231,13 @@ console.log(`\nDashboard with ${LOGGED} requests logged (median of ${RUNS} runs)
 console.log(
   `  first frame with the newest requests ${fmt("tableMs", " ms")} after navigation; a clicked row's detail shown by ${fmt("interactiveMs", " ms")}; all ${LOGGED} loaded by ${fmt("historyMs", " ms")}`,
 );
-console.log(`  main-thread long tasks during load: ${fmt("loadLongTaskMs", " ms")} in total`);
+console.log(
+  `  main-thread long tasks during load: ${fmt("loadLongTaskMs", " ms")} in total; main-thread CPU until all loaded: ${fmt("loadCpuMs", " ms")}`,
+);
 console.log(`While ${RATE_PER_SECOND} requests/s arrive for ${STREAM_SECONDS} s:`);
 console.log(
   `  frame interval p50 ${fmt("frameP50", " ms")}, p95 ${fmt("frameP95", " ms")}, max ${fmt("frameMax", " ms")}; frames over 50 ms: ${fmt("slowFrames")}; long tasks: ${fmt("streamLongTasks")}`,
 );
 console.log(
-  `  page main thread busy ${fmt("busyPercent", "%")} of the time; the table trails the log by ${fmt("trailing")} request(s) when the stream stops`,
+  `  page main thread busy ${fmt("busyPercent", "%")} of the time (CPU: ${fmt("cpuPercent", "%")} of a core); the table trails the log by ${fmt("trailing")} request(s) when the stream stops`,
 );

@@ -68,6 +68,7 @@ function introduce(emulator: Emulator): void {
       "take a few seconds here, as they do on Azure.",
   );
   console.log(`(emulator proxy ${emulator.proxyUrl}; scenario '${scenario.name}')`);
+  console.log(`Open the dashboard to watch each request and why it was allowed: ${emulator.dashboardUrl}`);
 }
 
 function announce(entry: CatalogEntry, emulator: Emulator): string[] {
@@ -163,7 +164,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const emulator = await startEmulator({ latency: "realistic" });
+  const emulator = await startEmulator({ latency: "realistic", dashboard: true });
   const stopAndExit = () => {
     void emulator.stop().finally(() => process.exit(130));
   };

@@ -3,7 +3,8 @@
 // what `az role assignment create` does (ARM then allows the call, and it survives a restart with --state), a revoke
 // undoes it, reset brings back the scenario, latency mode switches; each request is explained with its decision.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
+import { runCli, spawnCli, waitForOutput } from "./cli.helpers.ts";
 import { SUBSCRIPTION_ID, SYSTEM_PRINCIPAL_ID } from "./default-scenario.ts";
 import { thrownBy } from "./sdk-calls.ts";
 
@@ -224,5 +226,44 @@ describe("changes from the dashboard", () => {
       "instant",
     );
     expect(await thrownBy(readGroup)).toMatchObject({ statusCode: 403 });
+  });
+});
+
+describe("the CLI and the dashboard", () => {
+  let home: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), "dashboard-cli-"));
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve))));
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("start prints the dashboard's URL and keeps the admin token in an owner-only runtime.json", async () => {
+    const child = spawnCli(["start", "--home", home]);
+    children.push(child);
+    const [, url = ""] = await waitForOutput(child, /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Who may do what");
+    const runtimeFile = path.join(home, "runtime.json");
+    expect((await stat(runtimeFile)).mode & 0o777).toBe(0o600);
+    const runtime = JSON.parse(await readFile(runtimeFile, "utf8")) as {
+      adminToken: string;
+      dashboardUrl: string;
+    };
+    expect(runtime.dashboardUrl).toBe(url);
+    const html = await (await fetch(url)).text();
+    expect(html).toContain(`content="${runtime.adminToken}"`);
+  });
+
+  it("exec serves no dashboard unless asked, and prints its URL on stderr when asked", async () => {
+    const plain = await runCli(["exec", "--home", home, "--", process.execPath, "-e", ""]);
+    expect(plain.stderr).not.toContain("dashboard");
+    const asked = await runCli(["exec", "--dashboard", "--home", home, "--", process.execPath, "-e", ""]);
+    expect(asked.status).toBe(0);
+    expect(asked.stderr).toMatch(/dashboard http:\/\/127\.0\.0\.1:\d+\//);
   });
 });

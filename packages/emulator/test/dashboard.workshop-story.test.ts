@@ -2,7 +2,7 @@
 // denied and the page shows why, Reader is granted from the page (persisted like `az role assignment create`), the
 // next run succeeds; a request's decoded claims are shown and no token is anywhere in the DOM; the Key Vault challenge
 // pair is shown; an IMDS fault switched on from the page shows up as the sample's retries.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -47,12 +47,19 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  /** The newest row of the live table for this request, once it has arrived over server-sent events. */
+  /**
+   * The live table's row for the newest such request the emulator logged (found by its seq, so that a row still on
+   * its way over server-sent events is waited for, not mistaken for an older one).
+   */
   function newestRow(service: string, pathPart: string, status?: number) {
-    const statusFilter = status === undefined ? "" : `[data-status="${status}"]`;
-    return page
-      .locator(`#requests .request-row[data-service="${service}"]${statusFilter}`, { hasText: pathPart })
-      .first();
+    const entry = emulator
+      .requests()
+      .filter(
+        (e) =>
+          e.service === service && e.path.includes(pathPart) && (status === undefined || e.status === status),
+      )
+      .at(-1);
+    return page.locator(`#requests .request-row[data-seq="${entry?.seq ?? -1}"]`);
   }
 
   async function openRequest(row: ReturnType<typeof newestRow>) {
@@ -87,13 +94,12 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
       .locator("#roles .scope", { hasText: "subscription" })
       .locator("li", { hasText: "Reader" });
     await granted.waitFor();
-    // Persisted like any other change: the state file has it before the page shows it.
-    const state = JSON.parse(await readFile(path.join(stateDir, "state.json"), "utf8")) as {
-      roleAssignments: { principalId: string; scope: string; roleDefinitionId: string }[];
-    };
-    expect(state.roleAssignments).toContainEqual(
+    // The same record `az role assignment create` makes (its survival across a restart with --state is checked in
+    // admin.guards-and-dashboard-changes.test.ts).
+    expect(emulator.world.roleAssignments).toContainEqual(
       expect.objectContaining({
         principalId: SYSTEM_PRINCIPAL_ID,
+        principalType: "ServicePrincipal",
         scope: SUBSCRIPTION_SCOPE,
         roleDefinitionId: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
       }),
@@ -118,6 +124,11 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
     expect(text).toContain("xms_mirid");
     expect(await detail.locator("table.claims", { hasText: "header" }).textContent()).toContain("RS256");
     // Everything the page holds: its markup, attribute values included (evaluated in the browser).
+    // The token IMDS issued is shown by its claims too.
+    const issued = await openRequest(newestRow("imds", "/oauth2/token", 200));
+    expect(await issued.locator(".detail-section", { hasText: "Token issued" }).textContent()).toContain(
+      `oid${SYSTEM_PRINCIPAL_ID}`,
+    );
     const html = await page.evaluate("document.documentElement.outerHTML");
     expect(html).not.toMatch(JWT_PATTERN);
   });

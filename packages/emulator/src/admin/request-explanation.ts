@@ -59,6 +59,7 @@ export function explainRequest(
       : (entry.principal ?? null),
     decisions: (details?.rbacChecks ?? []).map(explainDecision),
     token: details?.token ?? null,
+    issuedClaims: details?.issuedClaims ?? null,
     challengePair: challengePairOf(log, entry) ?? null,
   };
 }

@@ -25,6 +25,13 @@ async function refreshOverview() {
     document.getElementById("roles").replaceChildren(rolesPanel(overview));
     document.getElementById("switches").replaceChildren(switchesPanel(overview));
     keepOpenState(document.getElementById("world"), () => worldPanel(overview));
+    // A deployment in progress changes while the SDK only polls (GETs): look again until it is done.
+    const deploying = overview.subscriptions.some((s) =>
+      s.resourceGroups.some((g) =>
+        g.deployments.some((d) => ["Accepted", "Running"].includes(d.provisioningState)),
+      ),
+    );
+    if (deploying) setTimeout(refreshOverview, 1000);
   } catch (error) {
     reportError(error);
   } finally {

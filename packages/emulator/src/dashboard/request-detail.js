@@ -205,6 +205,12 @@ export function detailView(request, run) {
         ? [claimsTable("header", request.token.header), claimsTable("claims", request.token.claims)]
         : h("p", { className: "muted" }, "This request carried no bearer token."),
     ),
+    request.issuedClaims
+      ? section(
+          "Token issued (claims; the token itself is never shown)",
+          claimsTable("claims", request.issuedClaims),
+        )
+      : null,
     request.challengePair ? section("Key Vault challenge", challengeView(request.challengePair)) : null,
     section("This run", sequenceView(run, request.seq)),
   );

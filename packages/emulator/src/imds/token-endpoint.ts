@@ -4,6 +4,7 @@
 import type { TokenService } from "../auth/tokens.ts";
 import { imdsErrors } from "../errors/imds.ts";
 import type { Reply } from "../http/reply.ts";
+import { currentTrace } from "../log/request-trace.ts";
 import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
 
 export interface TokenEndpointContext {
@@ -82,6 +83,9 @@ export async function issueTokenResponse(
     lifetimeSeconds: context.lifetimeSeconds,
     vmResourceId: context.world.vmResourceId,
   });
+  // The request log shows what was issued (claims only), so a workshop sees the token IMDS handed out.
+  const trace = currentTrace();
+  if (trace) trace.issuedClaims = claims;
   const expiresIn = String(claims.exp - Math.floor(Date.now() / 1000));
   return {
     identity,

@@ -9,6 +9,8 @@ export interface RequestDetails {
   userAgent?: string;
   /** The bearer token's JOSE header and claims, decoded; absent when the request carried none or it was no JWT. */
   token?: { header: Record<string, unknown>; claims: Record<string, unknown> };
+  /** The claims of the token IMDS issued in answer (never the token). */
+  issuedClaims?: Record<string, unknown>;
   /** The WWW-Authenticate challenge of a 401 (Key Vault's first answer to the SDK). */
   challenge?: string;
   rbacChecks: RbacCheck[];
@@ -44,6 +46,7 @@ export function describeExchange(
     ...(userAgent ? { userAgent } : {}),
     ...(token ? { token } : {}),
     ...(typeof challenge === "string" ? { challenge } : {}),
+    ...(trace.issuedClaims ? { issuedClaims: trace.issuedClaims } : {}),
     rbacChecks: trace.rbacChecks,
   };
 }

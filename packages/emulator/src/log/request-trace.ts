@@ -22,6 +22,8 @@ const MAX_CHECKS = 20;
 
 export class RequestTrace {
   readonly rbacChecks: RbacCheck[] = [];
+  /** The claims of a token IMDS issued in this request (the token itself is never kept). */
+  issuedClaims: Record<string, unknown> | undefined;
 
   recordRbacCheck(check: RbacCheck): void {
     if (this.rbacChecks.length < MAX_CHECKS) this.rbacChecks.push(check);
