@@ -145,7 +145,7 @@ describe("changes from the dashboard", () => {
 
   beforeAll(async () => {
     stateDir = await mkdtemp(path.join(os.tmpdir(), "admin-"));
-    emulator = await startEmulator({ scenario: MISSING_ROLE, statePath: path.join(stateDir, "state.json") });
+    emulator = await startEmulator({ scenario: MISSING_ROLE, statePath: path.join(stateDir, "state.db") });
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -176,7 +176,7 @@ describe("changes from the dashboard", () => {
       grantedBy: { roleName: "Reader", scope: SUBSCRIPTION_SCOPE },
     });
 
-    const statePath = path.join(stateDir, "state.json");
+    const statePath = path.join(stateDir, "state.db");
     await emulator.stop();
     emulator = await startEmulator({ scenario: MISSING_ROLE, statePath });
     await readGroup();

@@ -31,7 +31,7 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
     stateDir = await mkdtemp(path.join(os.tmpdir(), "dashboard-"));
     emulator = await startEmulator({
       scenario: path.join(REPO_ROOT, "shared/scenarios/missing-role.json"),
-      statePath: path.join(stateDir, "state.json"),
+      statePath: path.join(stateDir, "state.db"),
       dashboard: true,
     });
     listGroups = sampleRunner("list-resource-groups", emulator);

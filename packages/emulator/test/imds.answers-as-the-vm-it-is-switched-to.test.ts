@@ -240,7 +240,7 @@ describe("a scenario's currentVm: a VM a deployment creates later, kept across r
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("answers as the scenario's VM until the chosen VM exists, then as it, also after a restart", async () => {
-    const statePath = path.join(dir, "state.json");
+    const statePath = path.join(dir, "state.db");
     const scenario = { ...ownerScenario(), currentVm: APP_VM_ID };
     const first = await startEmulator({ scenario, statePath });
     try {
