@@ -7,7 +7,7 @@ import {
   identitySelectorUsage,
   parseSampleArgs,
   resolveSetting,
-  validateGuid,
+  subscriptionIdSetting,
 } from "@msi-samples/sample-cli";
 
 const usage = formatUsage(
@@ -34,11 +34,12 @@ export async function settingsFromFlagsOrEnvironment(): Promise<Settings> {
   });
   const identity = identityFromFlagsOrEnvironment(values);
   const subscription = await resolveSetting({
-    name: "subscription-id",
+    ...subscriptionIdSetting,
     flag: values["subscription-id"],
-    envName: "AZURE_SUBSCRIPTION_ID",
-    validate: validateGuid,
-    optional: true, // without one, the sample discovers it
+    // Neither the VM's subscription nor a prompt: without a flag or variable, the sample discovers it.
+    fromMetadata: undefined,
+    prompt: undefined,
+    optional: true,
   });
   return {
     identity,
