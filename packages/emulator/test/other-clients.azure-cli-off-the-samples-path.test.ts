@@ -10,21 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID } from "./default-scenario.ts";
 import {
-  AZURE_CLI_QUIET_ENV,
-  emulatorEnvironment,
+  azureCliEnvironment,
+  azureCliRequirement,
   expectSuccess,
-  findAzureCli,
-  isolatedConfigDir,
   OTHER_CLIENTS_DIR,
   runClient,
-  toolRequirement,
 } from "./other-clients/client-processes.ts";
 
-const requirement = toolRequirement({
-  name: "The Azure CLI (az)",
-  installed: findAzureCli() !== undefined,
-  install: "apt-get install azure-cli (.ci/run does this as root)",
-});
+const requirement = azureCliRequirement();
 const SCRIPT_TIMEOUT_MS = 240_000;
 const VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-msi-samples/providers/Microsoft.KeyVault/vaults/kv-msi-samples`;
 
@@ -32,15 +25,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup()));
 });
-
-async function cliEnvironment(
-  emulator: Emulator,
-  extra: Record<string, string> = {},
-): Promise<NodeJS.ProcessEnv> {
-  const config = await isolatedConfigDir();
-  cleanups.push(config.remove);
-  return emulatorEnvironment(emulator, { ...AZURE_CLI_QUIET_ENV, AZURE_CONFIG_DIR: config.dir, ...extra });
-}
 
 describe.runIf(requirement.run)("the Azure CLI off the samples' path", () => {
   let emulator: Emulator;
@@ -61,7 +45,7 @@ describe.runIf(requirement.run)("the Azure CLI off the samples' path", () => {
       const result = await runClient(
         "bash",
         [path.join(OTHER_CLIENTS_DIR, "azure-cli", "providers-and-soft-deleted-vault.sh")],
-        await cliEnvironment(emulator, { OUT: out }),
+        await azureCliEnvironment(emulator, cleanups, { OUT: out }),
         SCRIPT_TIMEOUT_MS,
       );
       expectSuccess(result, "providers-and-soft-deleted-vault.sh");

@@ -16,37 +16,19 @@ import {
   USER_ASSIGNED_CLIENT_ID,
 } from "./default-scenario.ts";
 import {
-  AZURE_CLI_QUIET_ENV,
+  azureCliEnvironment,
+  azureCliRequirement,
   type ClientResult,
-  emulatorEnvironment,
   expectSuccess,
-  findAzureCli,
-  isolatedConfigDir,
   OTHER_CLIENTS_DIR,
   runClient,
-  toolRequirement,
 } from "./other-clients/client-processes.ts";
 
-const azureCli = findAzureCli();
-const requirement = toolRequirement({
-  name: "The Azure CLI (az)",
-  installed: azureCli !== undefined,
-  install: "apt-get install azure-cli (.ci/run does this as root)",
-});
+const requirement = azureCliRequirement();
 const SCRIPTS = path.join(OTHER_CLIENTS_DIR, "azure-cli");
 const SCRIPT_TIMEOUT_MS = 180_000;
 
 const cleanups: (() => Promise<void>)[] = [];
-
-/**
- * One AZURE_CONFIG_DIR per emulator, shared by its tests: the CLI's first command in a fresh one builds its command
- * index (about 3 s more); every script signs in again anyway.
- */
-async function cliEnvironment(emulator: Emulator): Promise<NodeJS.ProcessEnv> {
-  const config = await isolatedConfigDir();
-  cleanups.push(config.remove);
-  return emulatorEnvironment(emulator, { ...AZURE_CLI_QUIET_ENV, AZURE_CONFIG_DIR: config.dir });
-}
 
 afterAll(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup()));
@@ -81,7 +63,9 @@ describe.runIf(requirement.run)("the Azure CLI against the emulator", () => {
   beforeAll(async () => {
     if (requirement.missing) throw new Error(requirement.missing);
     emulator = await startEmulator();
-    env = await cliEnvironment(emulator);
+    // One AZURE_CONFIG_DIR per emulator, shared by its tests: the CLI's first command in a fresh one builds its
+    // command index (about 3 s more); every script signs in again anyway.
+    env = await azureCliEnvironment(emulator, cleanups);
   });
 
   afterAll(async () => {
@@ -238,7 +222,7 @@ describe.runIf(requirement.run)(
         const result = await runClient(
           "bash",
           ["-c", "az login --identity --output none && az group list --query '[].name' --output json"],
-          await cliEnvironment(emulator),
+          await azureCliEnvironment(emulator, cleanups),
           SCRIPT_TIMEOUT_MS,
         );
         expectSuccess(result, "az group list");
@@ -250,7 +234,7 @@ describe.runIf(requirement.run)(
     it(
       "prints ARM's AuthorizationFailed message for another group and exits with status 1",
       async () => {
-        const env = await cliEnvironment(emulator);
+        const env = await azureCliEnvironment(emulator, cleanups);
         const result = await runClient(
           "bash",
           ["-c", "az login --identity --output none && az group show --name rg-workshop-data --output json"],

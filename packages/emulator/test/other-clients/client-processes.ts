@@ -81,10 +81,27 @@ export function pythonAzureInstalled(): boolean {
   return check.status === 0;
 }
 
-/** A fresh AZURE_CONFIG_DIR, so the CLI never reads or writes the user's ~/.azure. */
-export async function isolatedConfigDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+/** Whether the Azure CLI tests of a file must run (see toolRequirement). */
+export function azureCliRequirement(): { run: boolean; missing?: string } {
+  return toolRequirement({
+    name: "The Azure CLI (az)",
+    installed: findAzureCli() !== undefined,
+    install: "apt-get install azure-cli (.ci/run does this as root)",
+  });
+}
+
+/**
+ * The environment `az` runs in against `emulator`: quiet, and with a fresh AZURE_CONFIG_DIR so the CLI never reads or
+ * writes the user's ~/.azure; the folder's removal is pushed onto `cleanups`.
+ */
+export async function azureCliEnvironment(
+  emulator: Emulator,
+  cleanups: (() => Promise<void>)[],
+  extra: Record<string, string> = {},
+): Promise<NodeJS.ProcessEnv> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "msi-emulator-az-"));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return emulatorEnvironment(emulator, { ...AZURE_CLI_QUIET_ENV, AZURE_CONFIG_DIR: dir, ...extra });
 }
 
 /** The process environment with the emulator's variables set and the ones it unsets removed, as `exec` does. */
