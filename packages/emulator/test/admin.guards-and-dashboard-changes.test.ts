@@ -203,6 +203,16 @@ describe("changes from the dashboard", () => {
     });
     expect(noGroup.status).toBe(404);
     expect(await noGroup.json()).toMatchObject({ error: { code: "ResourceGroupNotFound" } });
+    const grantReader = () =>
+      admin("POST", "/role-assignments", {
+        principalId: SYSTEM_PRINCIPAL_ID,
+        role: "Reader",
+        scope: SUBSCRIPTION_SCOPE,
+      });
+    expect((await grantReader()).status).toBe(201);
+    const twice = await grantReader();
+    expect(twice.status).toBe(409);
+    expect(await twice.json()).toMatchObject({ error: { code: "RoleAssignmentExists" } });
   });
 
   it("resets the world to the scenario and switches the latency mode", async () => {

@@ -65,6 +65,36 @@ describe("the lab template and role assignments from deployments", () => {
     ).value;
   };
 
+  it("creates a role assignment by name, replaces it under that name, and refuses the same grant under another", async () => {
+    const token = await emulator.issueToken({ resource: "https://management.azure.com" });
+    const subscriptionScope = `/subscriptions/${SUBSCRIPTION_ID}`;
+    const put = (name: string) =>
+      httpsThroughProxy(emulator.port, {
+        method: "PUT",
+        path: `${subscriptionScope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          properties: {
+            roleDefinitionId: `${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+            // A principal no other test uses: the later tests count on the identities' roles staying as set.
+            principalId: "5b3e8f1a-2c4d-4e6f-8a9b-0c1d2e3f4a5b",
+            principalType: "ServicePrincipal",
+          },
+        }),
+      });
+    type Assignment = { properties: { createdOn: string; updatedOn: string } };
+    const created = await put("0a6f4c2e-3b1d-4e8a-9c7f-5d2b1a0e9f38");
+    expect(created.status).toBe(201);
+    const replaced = await put("0a6f4c2e-3b1d-4e8a-9c7f-5d2b1a0e9f38");
+    expect(replaced.status).toBe(200);
+    expect((replaced.json as Assignment).properties.createdOn).toBe(
+      (created.json as Assignment).properties.createdOn,
+    );
+    const duplicate = await put("7e1d9b3a-5c2f-4a68-8b0e-2f4d6c8a1b57");
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.json).toMatchObject({ error: { code: "RoleAssignmentExists" } });
+  });
+
   it("deploys the lab with its example parameters: VM, identities, vault, secret and role assignments", async () => {
     const template = JSON.parse(await readFile(labTemplateFile, "utf8"));
     const { parameters } = JSON.parse(await readFile(labParametersFile, "utf8"));

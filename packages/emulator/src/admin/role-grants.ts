@@ -3,8 +3,10 @@
 // of roleAssignments/{new GUID}, a DELETE of one), checked like ARM checks them and committed like any other change.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { saveRoleAssignment } from "../arm/role-assignments.ts";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
-import { armErrors } from "../errors/arm.ts";
+import type { RoleAssignmentRecord } from "../auth/rbac.ts";
+import { ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 
@@ -36,24 +38,19 @@ export async function grantRole(world: WorldState, input: z.output<typeof grantS
   const scope = input.scope.replace(/\/+$/, "");
   const missing = missingScope(world, scope);
   if (missing) return missing;
-  const duplicate = world.roleAssignments.some(
-    (a) =>
-      a.scope.toLowerCase() === scope.toLowerCase() &&
-      a.principalId.toLowerCase() === input.principalId.toLowerCase() &&
-      a.roleDefinitionId === role.id,
-  );
-  if (duplicate) return armErrors.roleAssignmentExists().toReply();
-  const now = new Date().toISOString();
-  const record = {
-    name: randomUUID(),
-    principalId: input.principalId,
-    principalType: "ServicePrincipal" as const,
-    roleDefinitionId: role.id,
-    scope,
-    createdOn: now,
-    updatedOn: now,
-  };
-  world.addRoleAssignment(record);
+  let record: RoleAssignmentRecord;
+  try {
+    ({ record } = saveRoleAssignment(world, {
+      name: randomUUID(),
+      principalId: input.principalId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: role.id,
+      scope,
+    }));
+  } catch (error) {
+    if (error instanceof ArmError) return error.toReply();
+    throw error;
+  }
   await world.commit();
   return { status: 201, body: { ...record, roleName: role.roleName } };
 }

@@ -11,6 +11,7 @@ import {
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
 import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import type { WorldState } from "../state/world-state.ts";
 import type { ArmProvider, ArmRequest, ArmRoute } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 
@@ -19,6 +20,34 @@ const SCOPES = [
   "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName",
   "/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/:providerNamespace/:resourceType/:resourceName",
 ];
+
+/**
+ * Stores an assignment as ARM's PUT does (the caller commits): another assignment of the same role to the same
+ * principal at the same scope is RoleAssignmentExists; an existing name is replaced, keeping its createdOn.
+ */
+export function saveRoleAssignment(
+  world: WorldState,
+  assignment: Omit<RoleAssignmentRecord, "createdOn" | "updatedOn">,
+): { record: RoleAssignmentRecord; created: boolean } {
+  const sameName = (a: RoleAssignmentRecord) => a.name.toLowerCase() === assignment.name.toLowerCase();
+  const duplicate = world.roleAssignments.some(
+    (a) =>
+      !sameName(a) &&
+      a.scope.toLowerCase() === assignment.scope.toLowerCase() &&
+      a.principalId.toLowerCase() === assignment.principalId.toLowerCase() &&
+      a.roleDefinitionId === assignment.roleDefinitionId,
+  );
+  if (duplicate) throw armErrors.roleAssignmentExists();
+  const existing = world.roleAssignments.find(sameName);
+  const now = new Date().toISOString();
+  const record: RoleAssignmentRecord = {
+    ...assignment,
+    createdOn: existing?.createdOn ?? now,
+    updatedOn: now,
+  };
+  world.addRoleAssignment(record);
+  return { record, created: !existing };
+}
 
 /** The scope a request addresses, rebuilt from its path (everything before /providers/Microsoft.Authorization). */
 function scopeOf(request: ArmRequest): string {
@@ -149,33 +178,16 @@ for (const scope of SCOPES) {
           throw armErrors.roleDefinitionNotFound(
             input.data.properties.roleDefinitionId.split("/").pop() ?? "",
           );
-        const name = request.params.roleAssignmentName ?? "";
-        const principalId = input.data.properties.principalId;
-        const duplicate = request.world.roleAssignments.find(
-          (a) =>
-            a.name.toLowerCase() !== name.toLowerCase() &&
-            a.scope.toLowerCase() === scope.toLowerCase() &&
-            a.principalId.toLowerCase() === principalId.toLowerCase() &&
-            a.roleDefinitionId === role.id,
-        );
-        if (duplicate) throw armErrors.roleAssignmentExists();
-        const now = new Date().toISOString();
-        const existing = request.world.roleAssignments.find(
-          (a) => a.name.toLowerCase() === name.toLowerCase(),
-        );
-        const record: RoleAssignmentRecord = {
-          name,
-          principalId,
+        const { record, created } = saveRoleAssignment(request.world, {
+          name: request.params.roleAssignmentName ?? "",
+          principalId: input.data.properties.principalId,
           principalType: input.data.properties.principalType ?? "ServicePrincipal",
           roleDefinitionId: role.id,
           scope,
           ...(input.data.properties.description ? { description: input.data.properties.description } : {}),
-          createdOn: existing?.createdOn ?? now,
-          updatedOn: now,
-        };
-        request.world.addRoleAssignment(record);
+        });
         await request.world.commit();
-        return { status: existing ? 200 : 201, body: assignmentBody(record) };
+        return { status: created ? 201 : 200, body: assignmentBody(record) };
       },
     },
     {
