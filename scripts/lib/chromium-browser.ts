@@ -16,7 +16,7 @@ export function chromiumExecutable(): string | undefined {
   return CANDIDATES.find((candidate): candidate is string => !!candidate && existsSync(candidate));
 }
 
-export const CHROMIUM_MISSING =
+const CHROMIUM_MISSING =
   "Debian's chromium is not installed: `sudo apt-get install chromium` (or set CHROMIUM_PATH to a Chromium binary).";
 
 export async function launchChromium(): Promise<Browser> {

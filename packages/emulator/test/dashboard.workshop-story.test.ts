@@ -7,11 +7,20 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumExecutable, launchChromium } from "../../../scripts/lib/chromium-browser.ts";
 import { REPO_ROOT } from "../../../scripts/lib/run-sample.ts";
 import { describeRun, JWT_PATTERN, sampleRunner } from "../../../scripts/test/support/sample-end-to-end.ts";
 import { type Emulator, startEmulator } from "../src/index.ts";
-import { openBrowser, skipWithoutBrowser } from "./dashboard-browser.ts";
 import { SUBSCRIPTION_ID, SYSTEM_PRINCIPAL_ID } from "./default-scenario.ts";
+import { toolRequirement } from "./other-clients/client-processes.ts";
+
+// Skipped on a machine without a browser; in CI (CI=true), where .ci/run installs it, a missing one fails.
+const requirement = toolRequirement({
+  name: "Debian's chromium",
+  installed: chromiumExecutable() !== undefined,
+  install:
+    "apt-get install chromium, or set CHROMIUM_PATH to a Chromium binary (.ci/run installs it as root)",
+});
 
 const SUBSCRIPTION_SCOPE = `/subscriptions/${SUBSCRIPTION_ID}`;
 /** Operation names are case-insensitive in Azure; compared in lowercase here. */
@@ -19,7 +28,7 @@ const LIST_GROUPS = "microsoft.resources/subscriptions/resourcegroups/read";
 const lower = async (locator: { textContent(): Promise<string | null> }) =>
   ((await locator.textContent()) ?? "").toLowerCase();
 
-describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
+describe.runIf(requirement.run)("workshop dashboard", () => {
   let emulator: Emulator;
   let browser: Browser;
   let page: Page;
@@ -28,6 +37,7 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
   let readSecret: ReturnType<typeof sampleRunner>;
 
   beforeAll(async () => {
+    if (requirement.missing) throw new Error(requirement.missing);
     stateDir = await mkdtemp(path.join(os.tmpdir(), "dashboard-"));
     emulator = await startEmulator({
       scenario: path.join(REPO_ROOT, "shared/scenarios/missing-role.json"),
@@ -36,7 +46,7 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
     });
     listGroups = sampleRunner("list-resource-groups", emulator);
     readSecret = sampleRunner("keyvault-and-resource-groups", emulator);
-    browser = await openBrowser();
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(emulator.dashboardUrl ?? "");
     await page.locator("#connection", { hasText: "live" }).waitFor();
@@ -44,7 +54,7 @@ describe.skipIf(skipWithoutBrowser)("workshop dashboard", () => {
   afterAll(async () => {
     await browser?.close();
     await emulator?.stop();
-    await rm(stateDir, { recursive: true, force: true });
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   /**
