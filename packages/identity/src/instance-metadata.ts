@@ -87,12 +87,12 @@ async function readInstanceMetadata(
   deadlineMs: number,
 ): Promise<InstanceMetadata> {
   const startedAt = Date.now();
-  const retried: number[] = [];
+  let retries = 0;
   for (;;) {
     const response = await sendOnce(endpoint, attemptMs);
     const body = response.bodyAsText ?? "";
     if (response.status === 200) return parseComputeMetadata(body, endpoint);
-    const wait = retryDelayMs(response.headers.get("retry-after"), retried.length);
+    const wait = retryDelayMs(response.headers.get("retry-after"), retries);
     const elapsed = Date.now() - startedAt;
     if (!retriedStatuses(response.status)) {
       throw new InstanceMetadataError(
@@ -102,11 +102,11 @@ async function readInstanceMetadata(
     }
     if (elapsed + wait > deadlineMs) {
       throw new InstanceMetadataError(
-        `Instance metadata: IMDS at ${endpoint} answered ${response.status}: ${describeErrorBody(body)} (${retried.length + 1} answers in ${formatDuration(elapsed)}; deadline ${formatDuration(deadlineMs)}, ${timeoutSetting}).\nOn an Azure VM, run again in a minute, or pass the setting as a flag.`,
+        `Instance metadata: IMDS at ${endpoint} answered ${response.status}: ${describeErrorBody(body)} (${retries + 1} answers in ${formatDuration(elapsed)}; deadline ${formatDuration(deadlineMs)}, ${timeoutSetting}).\nOn an Azure VM, run again in a minute, or pass the setting as a flag.`,
         { endpoint, statusCode: response.status },
       );
     }
-    retried.push(response.status);
+    retries++;
     await delay(wait);
   }
 }
