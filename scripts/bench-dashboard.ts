@@ -11,6 +11,7 @@ import path from "node:path";
 import { type Emulator, startEmulator } from "@msi-samples/emulator";
 import type { CDPSession } from "playwright-core";
 import { launchChromium } from "./lib/chromium-browser.ts";
+import { median, percentile } from "./lib/statistics.ts";
 
 const LOGGED = 10_000;
 const RATE_PER_SECOND = 500;
@@ -67,13 +68,6 @@ async function stream(emulator: Emulator, rate: number, seconds: number): Promis
   agent.destroy();
   return sent;
 }
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-const median = (values: number[]) => percentile(values, 50);
 
 interface RunFigures {
   /** The first frame showing the newest requests (the page is usable from here). */

@@ -15,6 +15,7 @@ import { REPO_ROOT, readPackageJson } from "./export/workspace.ts";
 import { type RequestTally, tallyRequests } from "./lib/request-tally.ts";
 import { runNode, runSample, SAMPLE_NAMES, type SampleName, sampleDirectory } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
+import { median } from "./lib/statistics.ts";
 
 /**
  * Requests the original sample sends on its success path on a fresh VM (the resource group of the .NET deployment
@@ -179,11 +180,6 @@ const lastLines = (text: string) => {
   return lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.slice(-3).join(" / ");
 };
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const range = (values: number[]) => {
   const low = Math.min(...values);
   const high = Math.max(...values);
