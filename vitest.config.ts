@@ -16,6 +16,16 @@ const IN_PROCESS = [
   "packages/emulator/test/scenario.*.test.ts",
 ];
 
+/**
+ * Tests that only start child processes (samples, scripts, CLIs) or read files: no Azure SDK credential lives in the
+ * worker, so the files can share a worker without isolation (each file still starts and stops its own emulator).
+ */
+const CHILD_PROCESSES_ONLY = [
+  "samples/*/test/**/*.test.ts",
+  "scripts/test/**/*.test.ts",
+  "packages/sample-cli/test/**/*.test.ts",
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -27,15 +37,16 @@ export default defineConfig({
     // Creates the emulator's CA and sets NODE_EXTRA_CA_CERTS before the worker processes start (they read it at boot).
     globalSetup: ["packages/emulator/test/global-setup.ts"],
     projects: [
-      // Without isolation the files reuse one worker instead of starting one each.
+      // Without isolation the files reuse one worker instead of starting one each (about 1 s of imports per file).
       { extends: true, test: { name: "in-process", include: IN_PROCESS, isolate: false } },
+      { extends: true, test: { name: "child-processes", include: CHILD_PROCESSES_ONLY, isolate: false } },
       // Each file in its own process: msal-node keeps a process's first IMDS client for good (SDK-WIRE-FACTS.md).
       {
         extends: true,
         test: {
           name: "end-to-end",
           include: EVERY_TEST,
-          exclude: [...configDefaults.exclude, ...OTHER_CLIENTS, ...IN_PROCESS],
+          exclude: [...configDefaults.exclude, ...OTHER_CLIENTS, ...IN_PROCESS, ...CHILD_PROCESSES_ONLY],
         },
       },
       { extends: true, test: { name: "other-clients", include: OTHER_CLIENTS } },
