@@ -4,9 +4,10 @@
 // specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/ (keyvault.json Vaults_ListDeleted,
 // Vaults_GetDeleted, Vaults_PurgeDeleted, DeletedVault; examples/getDeletedVault.json) and Key Vault's soft-delete
 // docs (key-vault/general/key-vault-recovery.md: deletedVaults/read, locations/deletedVaults/purge/action).
-import { armErrors } from "../errors/arm.ts";
+
 import type { Reply } from "../http/reply.ts";
 import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import { readableInSubscription } from "./resource-requests.ts";

@@ -5,9 +5,9 @@
 // StorageAccountCheckNameAvailability.json).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
+import { type ArmError, armErrors } from "./arm-errors.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import {

@@ -4,15 +4,15 @@
 import { randomUUID } from "node:crypto";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { TokenService } from "../auth/tokens.ts";
-import { KeyVaultError, keyVaultErrors } from "../errors/keyvault.ts";
-import { proxyErrors } from "../errors/proxy.ts";
 import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import { sendReply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
 import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { proxyErrors } from "../tls/proxy-errors.ts";
 import { deletedSecretRoutes } from "./deleted-secrets.ts";
+import { KeyVaultError, keyVaultErrors } from "./keyvault-errors.ts";
 import { secretsOf } from "./secret-store.ts";
 import { secretRoutes } from "./secrets.ts";
 import { authenticateVaultCaller } from "./vault-authentication.ts";

@@ -3,8 +3,8 @@
 // blobs restore only within the same subscription and geography (REST reference: Backup Secret, Restore Secret;
 // answers and the malformed-blob error as recorded in azure-sdk-assets keyvault-secrets recordings).
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { keyVaultErrors } from "../errors/keyvault.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
 import type { SecretRecord } from "./secret-store.ts";
 
 const MAGIC = Buffer.from("msi-emulator-secret-backup-1");

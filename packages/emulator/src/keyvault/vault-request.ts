@@ -3,9 +3,9 @@
 
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
-import { keyVaultErrors } from "../errors/keyvault.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
 import type { VaultSecrets } from "./secret-store.ts";
 import type { VaultProfile } from "./vaults.ts";
 

@@ -25,7 +25,6 @@ export const EMULATOR_LAYERS: Layer[] = [
       "state/",
       "log/",
       "faults/",
-      "errors/proxy.ts",
       "services.ts",
       "home.ts",
       "environment.ts",
@@ -37,7 +36,7 @@ export const EMULATOR_LAYERS: Layer[] = [
   {
     name: "services",
     why: "what IMDS, ARM and Key Vault answer, with their error bodies and ARM's template engine",
-    paths: ["imds/", "arm/", "keyvault/", "errors/arm.ts", "errors/imds.ts", "errors/keyvault.ts"],
+    paths: ["imds/", "arm/", "keyvault/"],
   },
   {
     name: "composition",

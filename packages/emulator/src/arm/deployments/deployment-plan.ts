@@ -4,9 +4,9 @@
 // be evaluated before deployment (InvalidTemplateDeployment / PreflightValidationCheckFailed).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { ArmError, type ArmErrorDetail, armErrors } from "../../errors/arm.ts";
 import { VAULT_RESOURCE_TYPE } from "../../identifiers.ts";
 import { normalizeLocation, type ResourceGroupRecord } from "../../state/world-state.ts";
+import { ArmError, type ArmErrorDetail, armErrors } from "../arm-errors.ts";
 import { type ArmRequest, parseArmBody } from "../arm-request.ts";
 import { validateVault } from "../key-vaults.ts";
 import { parseResourceId } from "../resource-envelope.ts";

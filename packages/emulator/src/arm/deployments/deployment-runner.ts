@@ -3,9 +3,9 @@
 // a resource whose dependency failed is not started, Complete mode then deletes what the template does not name, and
 // the outputs are evaluated last. Every step is a deployment operation.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { ArmErrorDetail } from "../../errors/arm.ts";
 import type { Reply } from "../../http/reply.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
+import type { ArmErrorDetail } from "../arm-errors.ts";
 import type { ArmRequest } from "../arm-request.ts";
 import { isListedResource } from "../generic-resources.ts";
 import type { OperationOutcome } from "../long-running-operations.ts";
