@@ -15,6 +15,11 @@ export const EMULATOR_LAYERS: Layer[] = [
     paths: ["identifiers.ts", "shared-files.ts"],
   },
   {
+    name: "template engine",
+    why: "ARM's template language, pure: no HTTP, no world; the deployments API drives it through its index.ts",
+    paths: ["template-engine/"],
+  },
+  {
     name: "cross-cutting",
     why: "proxy and TLS, HTTP plumbing, tokens and RBAC, the world state and its persistence, logs, faults",
     paths: [
@@ -35,7 +40,7 @@ export const EMULATOR_LAYERS: Layer[] = [
   },
   {
     name: "services",
-    why: "what IMDS, ARM and Key Vault answer, with their error bodies and ARM's template engine",
+    why: "what IMDS, ARM and Key Vault answer, each with its routes, its state and its error bodies",
     paths: ["imds/", "arm/", "keyvault/"],
   },
   {
@@ -61,8 +66,8 @@ export const INNER_RULES: InnerRule[] = [
     why: "the proxy, the environment and the home folder work without the emulated world; shared file helpers live in files/",
   },
   {
-    from: ["arm/deployments/template-engine/"],
-    only: ["arm/deployments/template-engine/", "identifiers.ts", "shared-files.ts"],
+    from: ["template-engine/"],
+    only: ["template-engine/", "identifiers.ts", "shared-files.ts"],
     why: "the template engine evaluates ARM templates with no HTTP and no world: it stands alone",
   },
 ];

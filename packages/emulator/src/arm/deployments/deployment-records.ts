@@ -4,8 +4,8 @@
 // (DeploymentExtended, DeploymentPropertiesExtended, DeploymentOperation) and examples/PutDeploymentResourceGroup.json.
 import { STATUS_CODES } from "node:http";
 import type { ArmResourceRecord, WorldState } from "../../state/world-state.ts";
+import type { ResourcePlan } from "../../template-engine/index.ts";
 import type { ArmErrorDetail } from "../arm-errors.ts";
-import type { ResourcePlan } from "./template-engine/index.ts";
 
 export const DEPLOYMENT_TYPE = "Microsoft.Resources/deployments";
 

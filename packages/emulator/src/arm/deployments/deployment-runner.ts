@@ -5,6 +5,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Reply } from "../../http/reply.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
+import {
+  type ResourcePlan,
+  type RuntimeCallbacks,
+  TemplateError,
+  type TemplateValue,
+} from "../../template-engine/index.ts";
 import type { ArmErrorDetail } from "../arm-errors.ts";
 import type { ArmRequest } from "../arm-request.ts";
 import { isListedResource } from "../generic-resources.ts";
@@ -19,12 +25,6 @@ import {
   isoDuration,
   statusCodeName,
 } from "./deployment-records.ts";
-import {
-  type ResourcePlan,
-  type RuntimeCallbacks,
-  TemplateError,
-  type TemplateValue,
-} from "./template-engine/index.ts";
 
 const TERMINAL_STATES = new Set(["succeeded", "failed", "canceled"]);
 /** Realistic mode: how long a deployment stays Accepted, and the least each resource takes, so demos show progress. */
