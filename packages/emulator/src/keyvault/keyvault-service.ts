@@ -8,7 +8,12 @@ import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import { sendReply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
-import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
+import {
+  type EmulatedService,
+  type HandledRequest,
+  requestUrl,
+  type ServiceExchange,
+} from "../http/service-dispatcher.ts";
 import type { WorldState } from "../state/world-state.ts";
 import { proxyErrors } from "../tls/proxy-errors.ts";
 import { deletedSecretRoutes } from "./deleted-secrets.ts";

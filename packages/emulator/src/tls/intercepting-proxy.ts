@@ -7,9 +7,9 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { sendReply } from "../http/reply.ts";
+import type { ServiceDispatcher } from "../http/service-dispatcher.ts";
 import { ARM_HOST, IMDS_HOST, VAULT_DNS_SUFFIX } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
-import type { ServiceDispatcher } from "../services.ts";
 import {
   type ForeignHostPolicy,
   foreignHostRefusal,

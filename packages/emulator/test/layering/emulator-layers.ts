@@ -21,22 +21,8 @@ export const EMULATOR_LAYERS: Layer[] = [
   },
   {
     name: "cross-cutting",
-    why: "proxy and TLS, HTTP plumbing, tokens and RBAC, the world state and its persistence, logs, faults",
-    paths: [
-      "files/",
-      "http/",
-      "tls/",
-      "auth/",
-      "state/",
-      "log/",
-      "faults/",
-      "services.ts",
-      "home.ts",
-      "environment.ts",
-      "shell-environment.ts",
-      "cli-invocation.ts",
-      "client-options.ts",
-    ],
+    why: "proxy and TLS, HTTP plumbing and the service dispatcher, tokens and RBAC, the world state and its persistence, logs, faults, the emulator's home folder, what points a client at the emulator",
+    paths: ["files/", "http/", "tls/", "auth/", "state/", "log/", "faults/", "clients/"],
   },
   {
     name: "services",
@@ -46,7 +32,7 @@ export const EMULATOR_LAYERS: Layer[] = [
   {
     name: "composition",
     why: "starts the parts and wires them together: the emulator, its CLI, its admin endpoint, the package entry",
-    paths: ["emulator.ts", "emulated-services.ts", "cli.ts", "process-guard.ts", "admin/", "index.ts"],
+    paths: ["emulator.ts", "cli/", "admin/", "index.ts"],
   },
 ];
 
@@ -61,7 +47,7 @@ export interface InnerRule {
 
 export const INNER_RULES: InnerRule[] = [
   {
-    from: ["tls/", "environment.ts", "shell-environment.ts", "cli-invocation.ts", "home.ts", "files/"],
+    from: ["tls/", "clients/", "files/", "cli/shell-environment.ts", "cli/cli-invocation.ts"],
     forbidden: ["state/"],
     why: "the proxy, the environment and the home folder work without the emulated world; shared file helpers live in files/",
   },
