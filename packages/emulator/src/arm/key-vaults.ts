@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Reply } from "../http/reply.ts";
 import { VAULT_RESOURCE_TYPE, vaultUrl } from "../identifiers.ts";
-import { secretsOf } from "../keyvault/secret-store.ts";
+import { secretsOf } from "../keyvault/keyvault-store.ts";
 import { secretId } from "../keyvault/secrets.ts";
 import { findVault } from "../keyvault/vaults.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";

@@ -2,7 +2,7 @@
 // Source: azure-rest-api-specs specification/keyvault/data-plane (DeletedSecretBundle, DeletedSecretItem) and the
 // azure-sdk-for-js keyvault-secrets recordings (404 "Deleted Secret not found", purge 204, recover body).
 import { keyVaultErrors } from "./keyvault-errors.ts";
-import type { DeletedSecretRecord } from "./secret-store.ts";
+import type { DeletedSecretRecord } from "./keyvault-store.ts";
 import {
   attributesOf,
   deletedSecretBundle,

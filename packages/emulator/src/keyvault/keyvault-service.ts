@@ -18,7 +18,7 @@ import type { WorldState } from "../state/world-state.ts";
 import { proxyErrors } from "../tls/proxy-errors.ts";
 import { deletedSecretRoutes } from "./deleted-secrets.ts";
 import { KeyVaultError, keyVaultErrors } from "./keyvault-errors.ts";
-import { secretsOf } from "./secret-store.ts";
+import { secretsOf } from "./keyvault-store.ts";
 import { secretRoutes } from "./secrets.ts";
 import { authenticateVaultCaller } from "./vault-authentication.ts";
 import { authorizeVaultOperation } from "./vault-authorization.ts";

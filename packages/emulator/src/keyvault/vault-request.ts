@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 import { keyVaultErrors } from "./keyvault-errors.ts";
-import type { VaultSecrets } from "./secret-store.ts";
+import type { VaultSecrets } from "./keyvault-store.ts";
 import type { VaultProfile } from "./vaults.ts";
 
 export type KeyVaultMethod = "GET" | "PUT" | "PATCH" | "DELETE" | "POST";
