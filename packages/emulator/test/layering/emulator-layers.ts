@@ -58,6 +58,11 @@ export const INNER_RULES: InnerRule[] = [
   },
 ];
 
+/** Units reached from outside only through their entry point (folder -> the one module others may import). */
+export const ENTRY_POINTS: Record<string, string> = {
+  "template-engine/": "template-engine/index.ts",
+};
+
 /** Whether `file` is one of `paths` (a file, or a folder ending in "/"). */
 export function matches(file: string, paths: string[]): boolean {
   return paths.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
