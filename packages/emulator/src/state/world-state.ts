@@ -30,7 +30,7 @@ export interface WorldSnapshot {
   currentVm?: string | null;
 }
 
-/** The shape of the "keyvault" namespace as seeded from the scenario; the Key Vault module owns it from there. */
+/** The shape of the "keyvault" namespace as seeded from the scenario; keyvault/keyvault-store.ts owns it from there. */
 export interface SeededVaultSecrets {
   vaults: Record<string, { secrets: Scenario["keyVaults"][number]["secrets"] }>;
 }
