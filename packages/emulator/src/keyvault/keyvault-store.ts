@@ -31,14 +31,10 @@ const secretSchema = z.object({
 
 const deletedSecretSchema = secretSchema.extend({ deletedDate: z.number(), scheduledPurgeDate: z.number() });
 
-/** A secret as the scenario seeds it (state/scenario-schema.ts `keyVaults[].secrets`). */
-const seededSecretSchema = z.object({
-  name: z.string(),
-  value: z.string(),
-  contentType: z.string().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  enabled: z.boolean(),
-});
+/** A secret as the scenario seeds it (state/scenario-schema.ts `keyVaults[].secrets`): one version's fields, named. */
+const seededSecretSchema = secretVersionSchema
+  .pick({ value: true, contentType: true, tags: true, enabled: true })
+  .extend({ name: z.string() });
 
 const vaultSecretsSchema = z.object({
   /** As the scenario seeded them; moved into `active` on first use. */
