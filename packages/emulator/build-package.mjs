@@ -10,7 +10,7 @@ const outputs = [here("dist/"), here("shared/"), here("LICENSE")];
 await Promise.all(outputs.map((output) => rm(output, { recursive: true, force: true })));
 if (!process.argv.includes("--clean")) {
   await build({
-    entryPoints: { cli: "src/cli.ts", index: "src/index.ts" },
+    entryPoints: { cli: "src/cli/msi-emulator.ts", index: "src/index.ts" },
     absWorkingDir: new URL(".", import.meta.url).pathname,
     outdir: "dist",
     bundle: true,

@@ -2,17 +2,20 @@
 // running emulator, and returns the environment that points an unmodified Azure program at it.
 import { randomBytes } from "node:crypto";
 import { startAdminServer } from "./admin/admin-server.ts";
+import { createArmService } from "./arm/arm-service.ts";
 import { LongRunningOperations } from "./arm/long-running-operations.ts";
 import { DEFAULT_PAGE_SIZE } from "./arm/paging.ts";
+import { ARM_PROVIDERS } from "./arm/providers.ts";
 import { RbacEvaluator } from "./auth/rbac.ts";
 import { TokenService } from "./auth/tokens.ts";
-import { createEmulatedServices, type EmulatorContext } from "./emulated-services.ts";
-import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./environment.ts";
+import { buildEnvironment, CONFLICTING_ENV, writeCaBundle } from "./clients/client-environment.ts";
 import { FaultController, type FaultsInput, faultsSchema } from "./faults/faults.ts";
-import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./home.ts";
+import { claimHome, removeRuntimeInfo, resolveHome, writeRuntimeInfo } from "./files/emulator-home.ts";
+import { ServiceDispatcher } from "./http/service-dispatcher.ts";
 import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
+import { createImdsService } from "./imds/imds-service.ts";
+import { createKeyVaultService } from "./keyvault/keyvault-service.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
-import { ServiceDispatcher } from "./services.ts";
 import { sharedPath } from "./shared-files.ts";
 import {
   loadScenarioFile,
@@ -152,17 +155,26 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
   const initialLatency = options.latency ?? activeScenario.latency;
   // The dashboard can switch it while the emulator runs.
   let latency = initialLatency;
-  const context: EmulatorContext = {
-    world,
-    tokens,
-    rbac: new RbacEvaluator(() => world.roleAssignments),
-    faults,
-    operations: new LongRunningOperations(() => latency),
-    latency: () => latency,
-    tokenLifetimeSeconds: () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds,
-    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-  };
-  const dispatcher = new ServiceDispatcher(createEmulatedServices(context), log, faults);
+  const rbac = new RbacEvaluator(() => world.roleAssignments);
+  const operations = new LongRunningOperations(() => latency);
+  const tokenLifetimeSeconds = () => options.tokenLifetimeSeconds ?? activeScenario.tokens.lifetimeSeconds;
+  // One service per imitated Azure endpoint. Key Vault's servesHost(h) is true for "<vault>.vault.azure.net" only while
+  // that vault exists in the world (then CONNECT succeeds).
+  const services = [
+    createImdsService({ world: () => world, tokens, faults, tokenLifetimeSeconds }),
+    createArmService({
+      world,
+      tokens,
+      rbac,
+      faults,
+      operations,
+      providers: ARM_PROVIDERS,
+      latency: () => latency,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    }),
+    createKeyVaultService({ world, tokens, rbac }),
+  ];
+  const dispatcher = new ServiceDispatcher(services, log, faults);
 
   const proxy = await startInterceptingProxy({
     port: options.port ?? 0,
@@ -247,14 +259,14 @@ async function serveWorld(home: string, options: StartEmulatorOptions, world: Wo
         identity: found,
         tenantId: world.tenantId,
         resource,
-        lifetimeSeconds: lifetimeSeconds ?? context.tokenLifetimeSeconds(),
+        lifetimeSeconds: lifetimeSeconds ?? tokenLifetimeSeconds(),
         vmResourceId: world.vmResourceId,
       });
       return issued.accessToken;
     },
     stop() {
       stopped ??= (async () => {
-        context.operations.close();
+        operations.close();
         await Promise.all([proxy.close(), admin.close()]);
         world.closeStore();
         if (options.writeRuntimeFile) await removeRuntimeInfo(home, process.pid);

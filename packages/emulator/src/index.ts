@@ -1,6 +1,6 @@
 // @msi-samples/emulator: a local Azure VM for managed identity (IMDS, ARM and Key Vault) behind a TLS-intercepting proxy.
 export { findBuiltInRole } from "./auth/built-in-roles.ts";
-export { clientOptionsFor } from "./client-options.ts";
+export { clientOptionsFor } from "./clients/client-options.ts";
 export {
   DEFAULT_SCENARIO_PATH,
   type Emulator,

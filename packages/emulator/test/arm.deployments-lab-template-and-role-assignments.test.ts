@@ -9,8 +9,8 @@ import { StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueString } from "../src/arm/deployments/template-engine/index.ts";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
+import { uniqueString } from "../src/template-engine/index.ts";
 import { armFailureOf, armTemplate, defaultScenarioWith, storageAccountResource } from "./arm-fixtures.ts";
 import {
   SUBSCRIPTION_ID,

@@ -8,8 +8,8 @@ import { type DeploymentOperation, DeploymentsClient } from "@azure/arm-resource
 import { StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueString } from "../src/arm/deployments/template-engine/index.ts";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
+import { uniqueString } from "../src/template-engine/index.ts";
 import {
   armFailureOf,
   armTemplate,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, spawnCli, waitForOutput } from "./cli.helpers.ts";
 import { type ForeignHttpsServer, startForeignHttpsServer } from "./foreign-https-server.ts";
 
-const CLI = `"${process.execPath}" --import tsx packages/emulator/src/cli.ts`;
+const CLI = `"${process.execPath}" --import tsx packages/emulator/src/cli/msi-emulator.ts`;
 
 /** The test process's environment without the emulator settings vitest's global setup gave it. */
 function cleanEnvironment(): NodeJS.ProcessEnv {

@@ -1,10 +1,10 @@
-// Runs the CLI as users do (`tsx packages/emulator/src/cli.ts ...` from the repo root) for end-to-end tests. Node
+// Runs the CLI as users do (`tsx packages/emulator/src/cli/msi-emulator.ts ...` from the repo root) for end-to-end tests. Node
 // runs it with tsx's loader in-process (`node --import tsx`), so the child's PID is the emulator's own: kill -9 hits it.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-const CLI = "packages/emulator/src/cli.ts";
+const CLI = "packages/emulator/src/cli/msi-emulator.ts";
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", CLI, ...args], {

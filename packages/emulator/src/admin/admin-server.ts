@@ -11,7 +11,7 @@ import { type FaultController, type Faults, faultsSchema } from "../faults/fault
 import { type Reply, sendReply } from "../http/reply.ts";
 import { BodyTooLargeError, readRequestBody } from "../http/request-body.ts";
 import { VIRTUAL_MACHINE_ID } from "../identifiers.ts";
-import { secretsOf } from "../keyvault/secret-store.ts";
+import { secretsOf } from "../keyvault/keyvault-store.ts";
 import { listVaults } from "../keyvault/vaults.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import { VirtualMachineNotFoundError } from "../state/current-vm.ts";

@@ -3,10 +3,10 @@
 // of roleAssignments/{new GUID}, a DELETE of one), checked like ARM checks them and committed like any other change.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { ArmError, armErrors } from "../arm/arm-errors.ts";
 import { saveRoleAssignment } from "../arm/role-assignments.ts";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import type { RoleAssignmentRecord } from "../auth/rbac.ts";
-import { ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 

@@ -4,19 +4,15 @@ import { WorldState as World, type WorldState } from "../state/world-state.ts";
 
 export async function resetWorldToScenario(world: WorldState): Promise<void> {
   const fresh = World.fromScenario(world.scenario).snapshot();
-  const current = world.snapshot();
-  for (const group of current.resourceGroups) world.deleteResourceGroup(group.subscriptionId, group.name);
+  for (const group of world.snapshot().resourceGroups)
+    world.deleteResourceGroup(group.subscriptionId, group.name);
   for (const resource of world.listResources()) world.deleteResource(resource.id);
   for (const assignment of world.roleAssignments) world.removeRoleAssignment(assignment.name);
   for (const group of fresh.resourceGroups) world.putResourceGroup(group);
   for (const resource of fresh.resources) world.putResource(resource);
   for (const assignment of fresh.roleAssignments) world.addRoleAssignment(assignment);
-  // Namespaces are objects their services look up on each use: empty them, then copy the scenario's in.
-  for (const name of new Set([...Object.keys(current.namespaces), ...Object.keys(fresh.namespaces)])) {
-    const live = world.namespace<Record<string, unknown>>(name, () => ({}));
-    for (const key of Object.keys(live)) delete live[key];
-    Object.assign(live, fresh.namespaces[name] ?? {});
-  }
+  // Each service reads its namespace afresh on every use, so the scenario's can simply replace them.
+  world.replaceNamespaces(fresh.namespaces);
   world.useVirtualMachine(world.scenario.currentVm);
   await world.commit();
 }

@@ -7,7 +7,7 @@ import { BUILT_IN_ROLES, findBuiltInRole } from "../auth/built-in-roles.ts";
 import type { FaultController } from "../faults/faults.ts";
 import { VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import { selectIdentity } from "../imds/token-endpoint.ts";
-import { secretsOf } from "../keyvault/secret-store.ts";
+import { secretsOf } from "../keyvault/keyvault-store.ts";
 import { listVaults } from "../keyvault/vaults.ts";
 import type { WorldState } from "../state/world-state.ts";
 

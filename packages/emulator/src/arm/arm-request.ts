@@ -4,9 +4,9 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { AccessTokenClaims } from "../auth/tokens.ts";
-import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
 export type ArmMethod = "GET" | "HEAD" | "PUT" | "PATCH" | "DELETE" | "POST";

@@ -5,15 +5,20 @@ import JSON5 from "json5";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import { isIssuedByTenant, singleAudienceOf } from "../auth/token-issuer.ts";
 import { bearerTokenOf, CLOCK_SKEW_SECONDS, type TokenService } from "../auth/tokens.ts";
-import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "../errors/arm.ts";
 import type { FaultController } from "../faults/faults.ts";
 import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import type { Reply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
+import {
+  type EmulatedService,
+  type HandledRequest,
+  requestUrl,
+  type ServiceExchange,
+} from "../http/service-dispatcher.ts";
 import { ARM_HOST } from "../identifiers.ts";
-import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { ALLOWED_ARM_AUDIENCES, ArmError, armErrors } from "./arm-errors.ts";
 import type { ArmCaller, ArmMethod, ArmProvider, ArmRequest } from "./arm-request.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 

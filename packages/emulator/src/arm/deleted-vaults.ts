@@ -4,9 +4,12 @@
 // specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/ (keyvault.json Vaults_ListDeleted,
 // Vaults_GetDeleted, Vaults_PurgeDeleted, DeletedVault; examples/getDeletedVault.json) and Key Vault's soft-delete
 // docs (key-vault/general/key-vault-recovery.md: deletedVaults/read, locations/deletedVaults/purge/action).
-import { armErrors } from "../errors/arm.ts";
+
+import { z } from "zod";
 import type { Reply } from "../http/reply.ts";
-import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
+import { armResourceRecordSchema } from "../state/world-records.ts";
+import type { ArmResourceRecord, NamespaceDefinition, WorldState } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import { readableInSubscription } from "./resource-requests.ts";
@@ -16,21 +19,24 @@ const DAY_MS = 86_400_000;
 const DELETED_VAULT_PATH =
   "/subscriptions/:subscriptionId/providers/Microsoft.KeyVault/locations/:location/deletedVaults/:vaultName";
 
-interface DeletedVaultRecord {
+const deletedVaultSchema = z.object({
   /** The vault as it was, so a recovery brings back the same vault (and, through its createdTime, its secrets). */
-  vault: ArmResourceRecord;
-  deletionDate: string;
-  scheduledPurgeDate: string;
-}
+  vault: armResourceRecordSchema,
+  deletionDate: z.string(),
+  scheduledPurgeDate: z.string(),
+});
+type DeletedVaultRecord = z.infer<typeof deletedVaultSchema>;
 
-interface DeletedVaultsNamespace {
-  /** By lowercase name: vault names are global, deleted or not. */
-  vaults: Record<string, DeletedVaultRecord>;
-}
+/** ARM's own part of the world for deleted vaults: by lowercase name (vault names are global, deleted or not). */
+const DELETED_VAULTS: NamespaceDefinition<{ vaults: Record<string, DeletedVaultRecord> }> = {
+  name: "deleted-vaults",
+  schema: z.object({ vaults: z.record(z.string(), deletedVaultSchema) }),
+  initial: () => ({ vaults: {} }),
+};
 
 /** The namespace, with vaults whose scheduled purge date has passed already gone (Key Vault purges them then). */
-function deletedVaults(world: WorldState): DeletedVaultsNamespace {
-  const namespace = world.namespace<DeletedVaultsNamespace>("deleted-vaults", () => ({ vaults: {} }));
+function deletedVaults(world: WorldState): { vaults: Record<string, DeletedVaultRecord> } {
+  const namespace = world.namespace(DELETED_VAULTS);
   const now = Date.now();
   for (const [key, entry] of Object.entries(namespace.vaults))
     if (Date.parse(entry.scheduledPurgeDate) <= now) delete namespace.vaults[key];

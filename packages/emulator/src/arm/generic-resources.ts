@@ -6,10 +6,10 @@
 // 2025-04-01/resources.json (Resources_CreateOrUpdate, Resources_Get, Resources_ListByResourceGroup, GenericResource).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import { USER_ASSIGNED_IDENTITY_TYPE, VIRTUAL_MACHINE_TYPE } from "../identifiers.ts";
 import { type ArmResourceRecord, normalizeLocation } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import { type ArmProvider, type ArmRequest, type ArmRoute, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import {

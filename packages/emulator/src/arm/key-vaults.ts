@@ -5,13 +5,13 @@
 // (keyvault.json Vaults_CreateOrUpdate, examples/createVault.json; secrets.json Secrets_CreateOrUpdate).
 // Deleting a vault soft-deletes it (./deleted-vaults.ts): the name stays taken until it is purged or recovered.
 import { z } from "zod";
-import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import { VAULT_RESOURCE_TYPE, vaultUrl } from "../identifiers.ts";
-import { secretsOf } from "../keyvault/secret-store.ts";
+import { secretsOf } from "../keyvault/keyvault-store.ts";
 import { secretId } from "../keyvault/secrets.ts";
 import { findVault } from "../keyvault/vaults.ts";
 import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
+import { type ArmError, armErrors } from "./arm-errors.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { isVaultNameSoftDeleted, softDeleteVault, takeDeletedVault } from "./deleted-vaults.ts";
 import {

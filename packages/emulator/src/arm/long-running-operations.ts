@@ -3,8 +3,8 @@
 // Protocol: azure-rest-api-specs documentation/Azure-RM-API-Guidelines (async operations) and the SDK's poller
 // (Azure-AsyncOperation wins over Location; the first poll is immediate; Retry-After sets the interval).
 import { randomUUID } from "node:crypto";
-import type { ArmErrorDetail } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
+import type { ArmErrorDetail } from "./arm-errors.ts";
 
 export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
 

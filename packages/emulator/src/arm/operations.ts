@@ -1,7 +1,8 @@
 // Polling endpoints of long-running operations: the Location URL (operationresults) and the Azure-AsyncOperation URL
 // (operationStatuses), for operations any provider started through LongRunningOperations.
-import { ArmError, armErrors } from "../errors/arm.ts";
+
 import type { Reply } from "../http/reply.ts";
+import { ArmError, armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 
 async function findOperation(request: ArmRequest) {

@@ -1,6 +1,6 @@
 // ARM list paging: `{ value, nextLink }`, where nextLink repeats the request with a `$skiptoken` and is built from the
 // request's Host (the SDK follows it exactly as given). `$top` sets the page size, as ARM's list operations do.
-import { armErrors } from "../errors/arm.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { ArmRequest } from "./arm-request.ts";
 
 export const DEFAULT_PAGE_SIZE = 100;

@@ -3,10 +3,10 @@
 // Shapes and codes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/
 // stable/2025-04-01/resources.json (ResourceGroup, ResourceGroupListResult, ResourceGroups_*).
 import { z } from "zod";
-import { armErrors } from "../errors/arm.ts";
 import { VAULT_RESOURCE_TYPE } from "../identifiers.ts";
 import { RESOURCE_GROUP_NAME } from "../state/scenario-schema.ts";
 import { normalizeLocation, type ResourceGroupRecord, resourceGroupId } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { softDeleteVault } from "./deleted-vaults.ts";
 import { pageOf } from "./paging.ts";

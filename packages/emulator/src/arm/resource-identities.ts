@@ -3,9 +3,9 @@
 // are filled from the user-assigned identity resources they name; a userAssignedIdentities resource gets its
 // principalId, clientId and tenantId. Shapes: common-types v5 managedidentity.json (ManagedServiceIdentity).
 import { randomUUID } from "node:crypto";
-import { armErrors } from "../errors/arm.ts";
 import { USER_ASSIGNED_IDENTITY_TYPE } from "../identifiers.ts";
 import type { ArmResourceRecord, WorldState } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 
 type IdentityInput = Record<string, unknown>;
 

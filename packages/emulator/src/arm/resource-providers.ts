@@ -5,7 +5,7 @@
 // resource-manager/Microsoft.Resources/resources/stable/2025-04-01/resources.json (Provider, ProviderResourceType,
 // Providers_List, Providers_Get, Providers_Register, Providers_ListAtTenantScope, Providers_GetAtTenantScope).
 // Every namespace the emulator serves is Registered; registering is accepted and changes nothing.
-import { armErrors } from "../errors/arm.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import { REGIONS } from "./regions.ts";

@@ -9,9 +9,9 @@ import {
   roleDefinitionResourceId,
 } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
-import { armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest, ArmRoute } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 

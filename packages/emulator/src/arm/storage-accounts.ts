@@ -5,9 +5,14 @@
 // StorageAccountCheckNameAvailability.json).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { type ArmError, armErrors } from "../errors/arm.ts";
 import type { Reply } from "../http/reply.ts";
-import { type ArmResourceRecord, normalizeLocation, type WorldState } from "../state/world-state.ts";
+import {
+  type ArmResourceRecord,
+  type NamespaceDefinition,
+  normalizeLocation,
+  type WorldState,
+} from "../state/world-state.ts";
+import { type ArmError, armErrors } from "./arm-errors.ts";
 import { type ArmProvider, type ArmRequest, parseArmBody } from "./arm-request.ts";
 import { pageOf } from "./paging.ts";
 import {
@@ -76,17 +81,22 @@ const updateSchema = z.looseObject({
   properties: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Account keys live in their own namespace so the admin endpoint's redaction of `value` hides them. */
-interface StorageKeysNamespace {
-  accounts: Record<string, { key1: StoredKey; key2: StoredKey }>;
-}
-interface StoredKey {
-  value: string;
-  creationTime: string;
-}
+const storedKeySchema = z.object({ value: z.string(), creationTime: z.string() });
+type StoredKey = z.infer<typeof storedKeySchema>;
 
-function keysNamespace(world: WorldState): StorageKeysNamespace {
-  return world.namespace<StorageKeysNamespace>("storage-account-keys", () => ({ accounts: {} }));
+/** Account keys live in ARM's own namespace so the admin endpoint's redaction of `value` hides them. */
+const STORAGE_ACCOUNT_KEYS: NamespaceDefinition<{
+  accounts: Record<string, { key1: StoredKey; key2: StoredKey }>;
+}> = {
+  name: "storage-account-keys",
+  schema: z.object({
+    accounts: z.record(z.string(), z.object({ key1: storedKeySchema, key2: storedKeySchema })),
+  }),
+  initial: () => ({ accounts: {} }),
+};
+
+function keysNamespace(world: WorldState) {
+  return world.namespace(STORAGE_ACCOUNT_KEYS);
 }
 
 /** 64 random bytes in base64: the length and alphabet of real account keys. */

@@ -2,10 +2,10 @@
 // rest of an oversized one is read and dropped, so the client sees the 413), name the caller in the request log, answer the service's own errors with its error
 // body, put the service's headers on every answer, and report the status and error code to the log.
 import type { LoggedPrincipal } from "../log/request-log.ts";
-import type { HandledRequest, ServiceExchange } from "../services.ts";
 import type { WorldState } from "../state/world-state.ts";
 import { type Reply, sendReply } from "./reply.ts";
 import { BodyTooLargeError, readRequestBody } from "./request-body.ts";
+import type { HandledRequest, ServiceExchange } from "./service-dispatcher.ts";
 
 /** An error a service throws to answer with (ArmError, KeyVaultError). */
 export interface ServiceErrorType {

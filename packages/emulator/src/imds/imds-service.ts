@@ -2,13 +2,18 @@
 // for AZURE_POD_IDENTITY_AUTHORITY_HOST): instance metadata, versions and managed identity tokens.
 import FindMyWay from "find-my-way";
 import type { TokenService } from "../auth/tokens.ts";
-import { IMDS_API_VERSIONS, ImdsError, imdsErrors } from "../errors/imds.ts";
 import type { FaultController } from "../faults/faults.ts";
 import { type Reply, sendReply } from "../http/reply.ts";
+import {
+  type EmulatedService,
+  type HandledRequest,
+  requestUrl,
+  type ServiceExchange,
+} from "../http/service-dispatcher.ts";
 import { IMDS_HOST } from "../identifiers.ts";
 import type { LoggedPrincipal } from "../log/request-log.ts";
-import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
 import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
+import { IMDS_API_VERSIONS, ImdsError, imdsErrors } from "./imds-errors.ts";
 import { filteredInstanceMetadata } from "./instance-metadata.ts";
 import { issueTokenResponse } from "./token-endpoint.ts";
 

@@ -2,9 +2,10 @@
 // was switched to) as IMDS describes it, every primitive a string.
 // Shape: azure-rest-api-specs specification/imds (Instance, Compute, Network) and the docs' full response example
 // (azure-compute-docs, articles/virtual-machines/includes/imds-full-instance-response.md).
-import { imdsErrors } from "../errors/imds.ts";
+
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { imdsErrors } from "./imds-errors.ts";
 
 function instanceMetadata(world: WorldState): Record<string, unknown> {
   const vm = world.currentVm;

@@ -2,10 +2,10 @@
 // Parameters and response fields: azure-rest-api-specs specification/imds (Identity_GetToken, IdentityTokenResponse);
 // selection rules: entra-docs how-to-use-vm-token.md ("Get a token using HTTP").
 import type { TokenService } from "../auth/tokens.ts";
-import { imdsErrors } from "../errors/imds.ts";
 import type { Reply } from "../http/reply.ts";
 import { currentTrace } from "../log/request-trace.ts";
 import type { ManagedIdentity, WorldState } from "../state/world-state.ts";
+import { imdsErrors } from "./imds-errors.ts";
 
 export interface TokenEndpointContext {
   world: WorldState;

@@ -1,8 +1,8 @@
 // The /deletedsecrets resource of the Key Vault data plane (soft delete): get and list deleted secrets, recover, purge.
 // Source: azure-rest-api-specs specification/keyvault/data-plane (DeletedSecretBundle, DeletedSecretItem) and the
 // azure-sdk-for-js keyvault-secrets recordings (404 "Deleted Secret not found", purge 204, recover body).
-import { keyVaultErrors } from "../errors/keyvault.ts";
-import type { DeletedSecretRecord } from "./secret-store.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
+import type { DeletedSecretRecord } from "./keyvault-store.ts";
 import {
   attributesOf,
   deletedSecretBundle,

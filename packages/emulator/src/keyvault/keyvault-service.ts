@@ -4,16 +4,21 @@
 import { randomUUID } from "node:crypto";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { TokenService } from "../auth/tokens.ts";
-import { KeyVaultError, keyVaultErrors } from "../errors/keyvault.ts";
-import { proxyErrors } from "../errors/proxy.ts";
 import { JsonBodyError, parseJsonBody } from "../http/json-body.ts";
 import { sendReply } from "../http/reply.ts";
 import { headerValue, serveThroughFrontDoor } from "../http/rest-front-door.ts";
 import { createRestRouter } from "../http/rest-router.ts";
-import { type EmulatedService, type HandledRequest, requestUrl, type ServiceExchange } from "../services.ts";
+import {
+  type EmulatedService,
+  type HandledRequest,
+  requestUrl,
+  type ServiceExchange,
+} from "../http/service-dispatcher.ts";
 import type { WorldState } from "../state/world-state.ts";
+import { proxyErrors } from "../tls/proxy-errors.ts";
 import { deletedSecretRoutes } from "./deleted-secrets.ts";
-import { secretsOf } from "./secret-store.ts";
+import { KeyVaultError, keyVaultErrors } from "./keyvault-errors.ts";
+import { secretsOf } from "./keyvault-store.ts";
 import { secretRoutes } from "./secrets.ts";
 import { authenticateVaultCaller } from "./vault-authentication.ts";
 import { authorizeVaultOperation } from "./vault-authorization.ts";

@@ -3,28 +3,18 @@
 // blobs restore only within the same subscription and geography (REST reference: Backup Secret, Restore Secret;
 // answers and the malformed-blob error as recorded in azure-sdk-assets keyvault-secrets recordings).
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { keyVaultErrors } from "../errors/keyvault.ts";
 import type { WorldState } from "../state/world-state.ts";
-import type { SecretRecord } from "./secret-store.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
+import { backupKeyOf, type SecretRecord, secretRecordOf } from "./keyvault-store.ts";
 
 const MAGIC = Buffer.from("msi-emulator-secret-backup-1");
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/**
- * The world's backup key, made on first use and kept (persisted) with the world; kept as `value` so the admin
- * endpoint redacts it like secret values and account keys.
- */
-function backupKey(world: WorldState): Buffer {
-  const namespace = world.namespace<{ value?: string }>("keyvault-backup-key", () => ({}));
-  namespace.value ??= randomBytes(32).toString("base64");
-  return Buffer.from(namespace.value, "base64");
-}
-
 /** The blob Key Vault's backup answers with `{ value }`: base64url, as the SDK passes it back to restore. */
 export function backupBlobOf(world: WorldState, secret: SecretRecord): string {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", backupKey(world), iv);
+  const cipher = createCipheriv("aes-256-gcm", backupKeyOf(world), iv);
   const sealed = Buffer.concat([cipher.update(JSON.stringify(secret), "utf8"), cipher.final()]);
   return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]).toString("base64url");
 }
@@ -38,15 +28,14 @@ export function secretOfBackupBlob(world: WorldState, blob: unknown): SecretReco
   const iv = bytes.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
   const tag = bytes.subarray(MAGIC.length + IV_BYTES, MAGIC.length + IV_BYTES + TAG_BYTES);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", backupKey(world), iv);
+    const decipher = createDecipheriv("aes-256-gcm", backupKeyOf(world), iv);
     decipher.setAuthTag(tag);
     const text = Buffer.concat([
       decipher.update(bytes.subarray(MAGIC.length + IV_BYTES + TAG_BYTES)),
       decipher.final(),
     ]).toString("utf8");
-    const secret = JSON.parse(text) as SecretRecord;
-    if (typeof secret.name !== "string" || !Array.isArray(secret.versions) || secret.versions.length === 0)
-      throw new Error("not a secret");
+    const secret = secretRecordOf(JSON.parse(text));
+    if (!secret || secret.versions.length === 0) throw new Error("not a secret");
     return secret;
   } catch {
     throw keyVaultErrors.malformedBackup();

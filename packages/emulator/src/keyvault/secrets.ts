@@ -2,9 +2,9 @@
 // versions, with the bodies Key Vault answers. Source: azure-rest-api-specs specification/keyvault/data-plane
 // (SecretBundle, SecretItem, DeletedSecretBundle, SecretAttributes) and azure-sdk-for-js keyvault-secrets recordings.
 import { z } from "zod";
-import { keyVaultErrors } from "../errors/keyvault.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
+import type { DeletedSecretRecord, SecretRecord, SecretVersionRecord } from "./keyvault-store.ts";
 import { backupBlobOf, secretOfBackupBlob } from "./secret-backups.ts";
-import type { DeletedSecretRecord, SecretRecord, SecretVersionRecord } from "./secret-store.ts";
 import { type KeyVaultRequest, type KeyVaultRoute, pageOf, parseVaultBody } from "./vault-request.ts";
 import type { VaultProfile } from "./vaults.ts";
 

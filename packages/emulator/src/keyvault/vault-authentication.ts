@@ -12,7 +12,7 @@ import {
   KEY_VAULT_APPLICATION_ID,
   KEY_VAULT_RESOURCE,
   keyVaultErrors,
-} from "../errors/keyvault.ts";
+} from "./keyvault-errors.ts";
 import type { VaultProfile } from "./vaults.ts";
 
 /** Audiences Key Vault accepts. `https://vault.azure.net/` (with the slash) is refused (Azure/go-autorest#525). */

@@ -1,7 +1,7 @@
 // May this caller do this to this vault? Azure RBAC data actions (inherited from subscription, group, vault and secret
 // scopes) when the vault says enableRbacAuthorization, else the vault's access policies; a denial is Key Vault's 403.
 import type { RbacEvaluator } from "../auth/rbac.ts";
-import { keyVaultErrors } from "../errors/keyvault.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
 import type { VaultCaller } from "./vault-authentication.ts";
 import type { KeyVaultPermission } from "./vault-request.ts";
 import type { VaultProfile } from "./vaults.ts";

@@ -3,10 +3,10 @@
 
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
-import { keyVaultErrors } from "../errors/keyvault.ts";
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
-import type { VaultSecrets } from "./secret-store.ts";
+import { keyVaultErrors } from "./keyvault-errors.ts";
+import type { VaultSecrets } from "./keyvault-store.ts";
 import type { VaultProfile } from "./vaults.ts";
 
 export type KeyVaultMethod = "GET" | "PUT" | "PATCH" | "DELETE" | "POST";

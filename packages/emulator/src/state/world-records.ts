@@ -1,5 +1,6 @@
 // The shapes of what the world keeps about resources and identities, apart from the world itself so that the modules
 // the world is built from (current-vm.ts) can name them without an import circle.
+import { z } from "zod";
 
 export interface ManagedIdentity {
   kind: "system" | "user";
@@ -30,6 +31,24 @@ export interface ArmResourceRecord {
   /** What a provider keeps with the resource beyond its body (a deployment's template and operations, a vault's DNS wait). */
   extra?: Record<string, unknown>;
 }
+
+/** An ArmResourceRecord kept inside a service's namespace (a soft-deleted vault), checked when that is read. */
+export const armResourceRecordSchema: z.ZodType<ArmResourceRecord> = z.looseObject({
+  id: z.string(),
+  subscriptionId: z.string(),
+  resourceGroup: z.string(),
+  type: z.string(),
+  name: z.string(),
+  location: z.string().optional(),
+  kind: z.string().optional(),
+  sku: z.record(z.string(), z.unknown()).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  identity: z.record(z.string(), z.unknown()).optional(),
+  properties: z.record(z.string(), z.unknown()),
+  createdTime: z.string(),
+  changedTime: z.string(),
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
 
 export interface ResourceGroupRecord {
   subscriptionId: string;

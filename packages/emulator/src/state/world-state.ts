@@ -2,6 +2,7 @@
 // and what can change (resource groups, generic resources by ID, role assignments, the VM IMDS answers as,
 // per-service namespaces such as vault secrets).
 import { createHash } from "node:crypto";
+import type { z } from "zod";
 import { findBuiltInRole } from "../auth/built-in-roles.ts";
 import { type RoleAssignmentRecord, scopeIsWithin } from "../auth/rbac.ts";
 import { VAULT_RESOURCE_TYPE, VIRTUAL_MACHINE_TYPE, vaultUrl } from "../identifiers.ts";
@@ -29,9 +30,29 @@ export interface WorldSnapshot {
   currentVm?: string | null;
 }
 
-/** The shape of the "keyvault" namespace as seeded from the scenario; the Key Vault module owns it from there. */
+/** The shape of the "keyvault" namespace as seeded from the scenario; keyvault/keyvault-store.ts owns it from there. */
 export interface SeededVaultSecrets {
   vaults: Record<string, { secrets: Scenario["keyVaults"][number]["secrets"] }>;
+}
+
+/**
+ * A part of the world one service owns and keeps as JSON (persisted with `--state` under `name`): the schema that
+ * types what is stored, checked once when the service first reads it, and the value it starts from.
+ */
+export interface NamespaceDefinition<T> {
+  name: string;
+  schema: z.ZodType<T>;
+  initial: () => T;
+}
+
+/** A stored namespace that is not shaped as the service owning it expects (a hand-edited or foreign state file). */
+export class NamespaceShapeError extends Error {
+  constructor(name: string, issue: z.core.$ZodIssue | undefined) {
+    super(
+      `The world's "${name}" data is not shaped as its service expects: ${issue?.path.join(".") || "(top)"}: ${issue?.message}.`,
+    );
+    this.name = "NamespaceShapeError";
+  }
 }
 
 /** ARM stores regions as lowercase names without spaces ("West US 2" -> "westus2"). */
@@ -61,6 +82,8 @@ export class WorldState {
   readonly #resources = new Map<string, ArmResourceRecord>();
   #roleAssignments: RoleAssignmentRecord[] = [];
   readonly #namespaces = new Map<string, unknown>();
+  /** Namespaces whose stored value has been checked against their service's schema. */
+  readonly #checkedNamespaces = new Set<string>();
   /** With `--state`: where commits go, and what changed since the last one. */
   #store: SqliteStateStore | undefined;
   readonly #changed = {
@@ -340,15 +363,36 @@ export class WorldState {
     return found;
   }
 
-  // Namespaces: JSON data a service module owns (e.g. "keyvault" for vault secrets, "deployments").
+  // Namespaces: JSON data a service module owns (e.g. "keyvault" for vault secrets), typed by its definition.
 
-  namespace<T>(name: string, initial: () => T): T {
+  /**
+   * The service's namespace, as a live object (with a store, changes made in place are noticed). The stored value is
+   * checked against the definition's schema the first time it is read, so a service never works on a wrong shape.
+   */
+  namespace<T>(definition: NamespaceDefinition<T>): T {
+    const { name } = definition;
     if (!this.#namespaces.has(name)) {
-      this.#namespaces.set(name, plainDataOf(initial()));
+      this.#namespaces.set(name, plainDataOf(definition.initial()));
       this.#namespaceChanged(name, []);
     }
+    if (!this.#checkedNamespaces.has(name)) {
+      const checked = definition.schema.safeParse(this.#namespaces.get(name));
+      if (!checked.success) throw new NamespaceShapeError(name, checked.error.issues[0]);
+      this.#namespaces.set(name, checked.data);
+      this.#checkedNamespaces.add(name);
+    }
+    // The one typing boundary of a namespace: its value passed this definition's schema above (once per name).
     const value = this.#namespaces.get(name) as T;
     return this.#store ? trackChanges(value, (path) => this.#namespaceChanged(name, path)) : value;
+  }
+
+  /** Every namespace replaced by `namespaces` (those not in it emptied), as "Reset to scenario" does. */
+  replaceNamespaces(namespaces: Record<string, unknown>): void {
+    for (const name of new Set([...this.#namespaces.keys(), ...Object.keys(namespaces)])) {
+      this.#namespaces.set(name, plainDataOf(namespaces[name] ?? {}));
+      this.#checkedNamespaces.delete(name);
+      this.#namespaceChanged(name, []);
+    }
   }
 
   snapshot(): WorldSnapshot {

@@ -2,9 +2,9 @@
 // npm, git and curl. The tunnel is opaque bytes both ways: no TLS interception, and nothing of its content is read or
 // logged (the log gets one line: host, port and whether the connection was made).
 import net, { type Socket } from "node:net";
-import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
 import type { RequestLog } from "../log/request-log.ts";
 import { isAzureHost } from "./azure-hosts.ts";
+import { type ProxyRefusal, proxyErrors } from "./proxy-errors.ts";
 
 /**
  * What the proxy does with a host no service emulates. "tunnel": Azure's hosts are refused, every other host is

@@ -6,11 +6,10 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
-import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
 import { sendReply } from "../http/reply.ts";
+import type { ServiceDispatcher } from "../http/service-dispatcher.ts";
 import { ARM_HOST, IMDS_HOST, VAULT_DNS_SUFFIX } from "../identifiers.ts";
 import type { RequestLog } from "../log/request-log.ts";
-import type { ServiceDispatcher } from "../services.ts";
 import {
   type ForeignHostPolicy,
   foreignHostRefusal,
@@ -18,6 +17,7 @@ import {
   tunnelThrough,
 } from "./connect-passthrough.ts";
 import type { LeafCertificates } from "./leaf-certificates.ts";
+import { type ProxyRefusal, proxyErrors } from "./proxy-errors.ts";
 import { absoluteTargetOf, hostOf, isLocalImdsHost, requestRefusal } from "./proxy-request-checks.ts";
 import {
   answerUnexpectedFailure,

@@ -2,7 +2,7 @@
 // Host header where HTTP/1.1 requires one, and (against DNS rebinding) a Host on the origin-form IMDS path that names
 // IMDS or this loopback proxy, never a web site's name.
 import type { IncomingMessage } from "node:http";
-import { type ProxyRefusal, proxyErrors } from "../errors/proxy.ts";
+import { type ProxyRefusal, proxyErrors } from "./proxy-errors.ts";
 
 /** Host names a program on this machine reaches the origin-form IMDS path by. */
 const LOCAL_IMDS_HOSTS = new Set(["169.254.169.254", "127.0.0.1", "localhost", "::1"]);

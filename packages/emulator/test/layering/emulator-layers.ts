@@ -15,34 +15,24 @@ export const EMULATOR_LAYERS: Layer[] = [
     paths: ["identifiers.ts", "shared-files.ts"],
   },
   {
+    name: "template engine",
+    why: "ARM's template language, pure: no HTTP, no world; the deployments API drives it through its index.ts",
+    paths: ["template-engine/"],
+  },
+  {
     name: "cross-cutting",
-    why: "proxy and TLS, HTTP plumbing, tokens and RBAC, the world state and its persistence, logs, faults",
-    paths: [
-      "files/",
-      "http/",
-      "tls/",
-      "auth/",
-      "state/",
-      "log/",
-      "faults/",
-      "errors/proxy.ts",
-      "services.ts",
-      "home.ts",
-      "environment.ts",
-      "shell-environment.ts",
-      "cli-invocation.ts",
-      "client-options.ts",
-    ],
+    why: "proxy and TLS, HTTP plumbing and the service dispatcher, tokens and RBAC, the world state and its persistence, logs, faults, the emulator's home folder, what points a client at the emulator",
+    paths: ["files/", "http/", "tls/", "auth/", "state/", "log/", "faults/", "clients/"],
   },
   {
     name: "services",
-    why: "what IMDS, ARM and Key Vault answer, with their error bodies and ARM's template engine",
-    paths: ["imds/", "arm/", "keyvault/", "errors/arm.ts", "errors/imds.ts", "errors/keyvault.ts"],
+    why: "what IMDS, ARM and Key Vault answer, each with its routes, its state and its error bodies",
+    paths: ["imds/", "arm/", "keyvault/"],
   },
   {
     name: "composition",
     why: "starts the parts and wires them together: the emulator, its CLI, its admin endpoint, the package entry",
-    paths: ["emulator.ts", "emulated-services.ts", "cli.ts", "process-guard.ts", "admin/", "index.ts"],
+    paths: ["emulator.ts", "cli/", "admin/", "index.ts"],
   },
 ];
 
@@ -57,16 +47,21 @@ export interface InnerRule {
 
 export const INNER_RULES: InnerRule[] = [
   {
-    from: ["tls/", "environment.ts", "shell-environment.ts", "cli-invocation.ts", "home.ts", "files/"],
+    from: ["tls/", "clients/", "files/", "cli/shell-environment.ts", "cli/cli-invocation.ts"],
     forbidden: ["state/"],
     why: "the proxy, the environment and the home folder work without the emulated world; shared file helpers live in files/",
   },
   {
-    from: ["arm/deployments/template-engine/"],
-    only: ["arm/deployments/template-engine/", "identifiers.ts", "shared-files.ts"],
+    from: ["template-engine/"],
+    only: ["template-engine/", "identifiers.ts", "shared-files.ts"],
     why: "the template engine evaluates ARM templates with no HTTP and no world: it stands alone",
   },
 ];
+
+/** Units reached from outside only through their entry point (folder -> the one module others may import). */
+export const ENTRY_POINTS: Record<string, string> = {
+  "template-engine/": "template-engine/index.ts",
+};
 
 /** Whether `file` is one of `paths` (a file, or a folder ending in "/"). */
 export function matches(file: string, paths: string[]): boolean {

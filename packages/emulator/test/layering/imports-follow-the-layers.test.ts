@@ -2,7 +2,7 @@
 // higher one, and the rules inside a layer hold. Read from the source itself, so a new import that breaks them fails.
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EMULATOR_LAYERS, INNER_RULES, layerOf, matches } from "./emulator-layers.ts";
+import { EMULATOR_LAYERS, ENTRY_POINTS, INNER_RULES, layerOf, matches } from "./emulator-layers.ts";
 import { findCircles, type ImportEdge, readImportGraph } from "./import-graph.ts";
 
 const SOURCE = fileURLToPath(new URL("../../src/", import.meta.url));
@@ -66,5 +66,14 @@ describe("the emulator's modules and their layers", () => {
         .map((edge) => `${describeEdge(edge)}: ${rule.why}`),
     );
     expect(broken).toEqual([]);
+  });
+
+  it("reaches a unit with an entry point only through it", () => {
+    const bypassing = Object.entries(ENTRY_POINTS).flatMap(([folder, entry]) =>
+      edges
+        .filter((edge) => !edge.from.startsWith(folder) && edge.to.startsWith(folder) && edge.to !== entry)
+        .map((edge) => `${describeEdge(edge)}: import ${entry} instead`),
+    );
+    expect(bypassing).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { readImportGraph } from "./import-graph.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
-/** "packages/emulator" for "packages/emulator/src/cli.ts"; "." for a file of the root package (scripts/...). */
+/** "packages/emulator" for "packages/emulator/src/cli/msi-emulator.ts"; "." for a file of the root package (scripts/...). */
 function packageOf(file: string): string {
   const [top, name] = file.split("/");
   return top === "packages" || top === "samples" ? `${top}/${name}` : ".";

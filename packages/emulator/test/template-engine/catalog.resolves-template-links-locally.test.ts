@@ -12,7 +12,7 @@ import {
   type TemplateObject,
   type TemplateValue,
   uniqueString,
-} from "../../src/arm/deployments/template-engine/index.ts";
+} from "../../src/template-engine/index.ts";
 import { context, GROUP_ID, templateErrorOf } from "./deployment-fixtures.ts";
 
 // The URI Azure-Samples/windowsvm-msi-arm-dotnet (DeploymentHelper.cs) puts in properties.templateLink.

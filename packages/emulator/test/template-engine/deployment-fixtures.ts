@@ -8,7 +8,7 @@ import {
   type RuntimeCallbacks,
   TemplateError,
   type TemplateValue,
-} from "../../src/arm/deployments/template-engine/index.ts";
+} from "../../src/template-engine/index.ts";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";

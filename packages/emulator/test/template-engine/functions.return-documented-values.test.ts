@@ -2,7 +2,7 @@
 // Where the docs give an example, the example's input and output are used.
 
 import { describe, expect, it } from "vitest";
-import { supportedFunctionNames } from "../../src/arm/deployments/template-engine/index.ts";
+import { supportedFunctionNames } from "../../src/template-engine/index.ts";
 import {
   context,
   evaluate,
@@ -251,7 +251,7 @@ describe("deployment and resource functions", () => {
   });
 
   it("deployment().properties.templateLink is there for a linked template", async () => {
-    const { prepareDeployment } = await import("../../src/arm/deployments/template-engine/index.ts");
+    const { prepareDeployment } = await import("../../src/template-engine/index.ts");
     const prepared = prepareDeployment({
       template: template({
         outputs: {

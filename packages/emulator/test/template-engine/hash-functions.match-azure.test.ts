@@ -16,11 +16,7 @@
 
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  ARM_GUID_NAMESPACE,
-  deterministicGuid,
-  uniqueString,
-} from "../../src/arm/deployments/template-engine/index.ts";
+import { ARM_GUID_NAMESPACE, deterministicGuid, uniqueString } from "../../src/template-engine/index.ts";
 import { evaluate } from "./deployment-fixtures.ts";
 
 describe("uniqueString", () => {

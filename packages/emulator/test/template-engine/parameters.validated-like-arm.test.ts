@@ -1,7 +1,7 @@
 // Parameters get defaults, and wrong, missing or unknown values fail with ARM's InvalidTemplate messages.
 
 import { describe, expect, it } from "vitest";
-import { prepareDeployment } from "../../src/arm/deployments/template-engine/index.ts";
+import { prepareDeployment } from "../../src/template-engine/index.ts";
 import { context, prepare, template, templateErrorOf } from "./deployment-fixtures.ts";
 
 const declarations = {

@@ -2,7 +2,7 @@
 // caller's callbacks, and outputs are evaluated and typed as Azure returns them.
 
 import { describe, expect, it } from "vitest";
-import type { RuntimeCallbacks, TemplateValue } from "../../src/arm/deployments/template-engine/index.ts";
+import type { RuntimeCallbacks, TemplateValue } from "../../src/template-engine/index.ts";
 import {
   GROUP_ID,
   noRuntime,

@@ -2,7 +2,7 @@
 // Complete-mode deletion and for the outputs), listed and read by ID. The SDK's path has no `providers` segment;
 // the docs' does; both are served. Shapes: azure-rest-api-specs Microsoft.Resources/deployments/models.tsp
 // (DeploymentOperation, DeploymentOperationProperties) and the docs' "deployment operations" examples.
-import { armErrors } from "../../errors/arm.ts";
+import { armErrors } from "../arm-errors.ts";
 import type { ArmProvider, ArmRequest, ArmRoute } from "../arm-request.ts";
 import { pageOf } from "../paging.ts";
 import { requestScope } from "../resource-envelope.ts";

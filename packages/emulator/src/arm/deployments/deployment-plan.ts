@@ -4,13 +4,8 @@
 // be evaluated before deployment (InvalidTemplateDeployment / PreflightValidationCheckFailed).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { ArmError, type ArmErrorDetail, armErrors } from "../../errors/arm.ts";
 import { VAULT_RESOURCE_TYPE } from "../../identifiers.ts";
 import { normalizeLocation, type ResourceGroupRecord } from "../../state/world-state.ts";
-import { type ArmRequest, parseArmBody } from "../arm-request.ts";
-import { validateVault } from "../key-vaults.ts";
-import { parseResourceId } from "../resource-envelope.ts";
-import { STORAGE_ACCOUNT_TYPE, validateStorageAccount } from "../storage-accounts.ts";
 import {
   type DeploymentContext,
   invalidContentLink,
@@ -21,7 +16,12 @@ import {
   resolveTemplateLink,
   TemplateError,
   type TemplateObject,
-} from "./template-engine/index.ts";
+} from "../../template-engine/index.ts";
+import { ArmError, type ArmErrorDetail, armErrors } from "../arm-errors.ts";
+import { type ArmRequest, parseArmBody } from "../arm-request.ts";
+import { validateVault } from "../key-vaults.ts";
+import { parseResourceId } from "../resource-envelope.ts";
+import { STORAGE_ACCOUNT_TYPE, validateStorageAccount } from "../storage-accounts.ts";
 
 const deploymentBodySchema = z.looseObject({
   location: z.string().optional(),

@@ -3,9 +3,9 @@
 // Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/deployments/models.tsp
 // (DeploymentExtended, DeploymentPropertiesExtended, DeploymentOperation) and examples/PutDeploymentResourceGroup.json.
 import { STATUS_CODES } from "node:http";
-import type { ArmErrorDetail } from "../../errors/arm.ts";
 import type { ArmResourceRecord, WorldState } from "../../state/world-state.ts";
-import type { ResourcePlan } from "./template-engine/index.ts";
+import type { ResourcePlan } from "../../template-engine/index.ts";
+import type { ArmErrorDetail } from "../arm-errors.ts";
 
 export const DEPLOYMENT_TYPE = "Microsoft.Resources/deployments";
 

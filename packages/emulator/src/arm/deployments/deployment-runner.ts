@@ -3,9 +3,15 @@
 // a resource whose dependency failed is not started, Complete mode then deletes what the template does not name, and
 // the outputs are evaluated last. Every step is a deployment operation.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { ArmErrorDetail } from "../../errors/arm.ts";
 import type { Reply } from "../../http/reply.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
+import {
+  type ResourcePlan,
+  type RuntimeCallbacks,
+  TemplateError,
+  type TemplateValue,
+} from "../../template-engine/index.ts";
+import type { ArmErrorDetail } from "../arm-errors.ts";
 import type { ArmRequest } from "../arm-request.ts";
 import { isListedResource } from "../generic-resources.ts";
 import type { OperationOutcome } from "../long-running-operations.ts";
@@ -19,12 +25,6 @@ import {
   isoDuration,
   statusCodeName,
 } from "./deployment-records.ts";
-import {
-  type ResourcePlan,
-  type RuntimeCallbacks,
-  TemplateError,
-  type TemplateValue,
-} from "./template-engine/index.ts";
 
 const TERMINAL_STATES = new Set(["succeeded", "failed", "canceled"]);
 /** Realistic mode: how long a deployment stays Accepted, and the least each resource takes, so demos show progress. */

@@ -3,10 +3,11 @@
 // list, delete (202 + Location), validate, exportTemplate, and the async status the SDK polls.
 // Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/deployments/
 // (routes.tsp, models.tsp, examples/PutDeploymentResourceGroup.json, PostDeploymentValidateOnResourceGroup.json).
-import { armErrors } from "../../errors/arm.ts";
+
 import type { Reply } from "../../http/reply.ts";
 import { headerValue } from "../../http/rest-front-door.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
+import { armErrors } from "../arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "../arm-request.ts";
 import { pageOf } from "../paging.ts";
 import { existingGroup, groupForWrite, requestScope, resourceBody } from "../resource-envelope.ts";

@@ -2,7 +2,7 @@
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { sharedPath } from "../../../shared-files.ts";
+import { sharedPath } from "../shared-files.ts";
 import { invalidContentLink, templateParseFailed } from "./errors.ts";
 import { isTemplateObject, type TemplateObject, toTemplateValue } from "./template-values.ts";
 

@@ -3,17 +3,22 @@
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { CONFLICTING_ENV, formatEnvironment } from "../clients/client-environment.ts";
+import { type Emulator, startEmulator } from "../emulator.ts";
+import {
+  EmulatorAlreadyRunningError,
+  type RuntimeInfo,
+  readRuntimeInfo,
+  resolveHome,
+} from "../files/emulator-home.ts";
+import { VIRTUAL_MACHINE_ID } from "../identifiers.ts";
+import type { RequestLogEntry } from "../log/request-log.ts";
+import type { CurrentVm } from "../state/current-vm.ts";
+import { ScenarioError, scenarioJsonSchema } from "../state/scenario-schema.ts";
+import { StateFileError } from "../state/state-file.ts";
 import { cliCommand } from "./cli-invocation.ts";
-import { type Emulator, startEmulator } from "./emulator.ts";
-import { CONFLICTING_ENV, formatEnvironment } from "./environment.ts";
-import { EmulatorAlreadyRunningError, type RuntimeInfo, readRuntimeInfo, resolveHome } from "./home.ts";
-import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
-import type { RequestLogEntry } from "./log/request-log.ts";
 import { keepServingThroughUncaughtErrors } from "./process-guard.ts";
 import { shellEnvironment, TrustFileError, undoShellEnvironment } from "./shell-environment.ts";
-import type { CurrentVm } from "./state/current-vm.ts";
-import { ScenarioError, scenarioJsonSchema } from "./state/scenario-schema.ts";
-import { StateFileError } from "./state/state-file.ts";
 
 const program = new Command()
   .name("msi-emulator")

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { buildEnvironment } from "./environment.ts";
-import { writeFileAtomically } from "./files/atomic-file.ts";
+import { buildEnvironment } from "../clients/client-environment.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
 
 /** Variables through which tools learn whom to trust; a value the user already has is chained, never replaced. */
 const TRUST_VARIABLES = ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"];

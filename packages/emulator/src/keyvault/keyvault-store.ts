@@ -1,51 +1,80 @@
-// Each vault's secrets, versions and soft-deleted secrets, kept in the world's "keyvault" namespace (so `--state`
-// persists them and the admin endpoint shows them with values redacted). The scenario seeds
-// `vaults[name].secrets`; this module turns those into versioned secrets the first time it sees the vault.
+// Key Vault's own part of the world, typed: each vault's secrets, versions and soft-deleted secrets (the "keyvault"
+// namespace) and the key its backups are sealed with ("keyvault-backup-key"), kept through the world so `--state`
+// persists them and the admin endpoint shows them with values redacted. The schemas below are the one place their
+// stored shape is checked. The scenario seeds `vaults[name].secrets`; this module turns those into versioned secrets
+// the first time it sees the vault.
 import { randomBytes } from "node:crypto";
-import type { SeededVaultSecrets, WorldState } from "../state/world-state.ts";
+import { z } from "zod";
+import type { NamespaceDefinition, WorldState } from "../state/world-state.ts";
 import type { VaultProfile } from "./vaults.ts";
 
-const KEY_VAULT_NAMESPACE = "keyvault";
-
-export interface SecretVersionRecord {
+const secretVersionSchema = z.object({
   /** 32 lowercase hex characters, as Key Vault's versions are. */
-  version: string;
-  value: string;
-  contentType?: string;
-  tags?: Record<string, string>;
-  enabled: boolean;
+  version: z.string(),
+  value: z.string(),
+  contentType: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  enabled: z.boolean(),
   /** Unix seconds, as on the wire. */
-  nbf?: number;
-  exp?: number;
-  created: number;
-  updated: number;
-}
+  nbf: z.number().optional(),
+  exp: z.number().optional(),
+  created: z.number(),
+  updated: z.number(),
+});
 
-export interface SecretRecord {
+const secretSchema = z.object({
   /** The name as first set; lookups ignore case, as Key Vault's do. */
-  name: string;
+  name: z.string(),
   /** Oldest first: the last one is the "latest" version. */
-  versions: SecretVersionRecord[];
-}
+  versions: z.array(secretVersionSchema),
+});
 
-export interface DeletedSecretRecord extends SecretRecord {
-  deletedDate: number;
-  scheduledPurgeDate: number;
-}
+const deletedSecretSchema = secretSchema.extend({ deletedDate: z.number(), scheduledPurgeDate: z.number() });
 
-type SeededSecret = SeededVaultSecrets["vaults"][string]["secrets"][number];
+/** A secret as the scenario seeds it (state/scenario-schema.ts `keyVaults[].secrets`): one version's fields, named. */
+const seededSecretSchema = secretVersionSchema
+  .pick({ value: true, contentType: true, tags: true, enabled: true })
+  .extend({ name: z.string() });
 
-interface VaultSecretsState {
+const vaultSecretsSchema = z.object({
   /** As the scenario seeded them; moved into `active` on first use. */
-  secrets?: SeededSecret[];
+  secrets: z.array(seededSecretSchema).optional(),
   /** The vault resource these secrets belong to (its ARM createdTime). */
-  vaultCreatedTime?: string;
-  active?: Record<string, SecretRecord>;
-  deleted?: Record<string, DeletedSecretRecord>;
+  vaultCreatedTime: z.string().optional(),
+  active: z.record(z.string(), secretSchema).optional(),
+  deleted: z.record(z.string(), deletedSecretSchema).optional(),
+});
+
+export type SecretVersionRecord = z.infer<typeof secretVersionSchema>;
+export type SecretRecord = z.infer<typeof secretSchema>;
+export type DeletedSecretRecord = z.infer<typeof deletedSecretSchema>;
+type VaultSecretsState = z.infer<typeof vaultSecretsSchema>;
+
+/** Vault secrets by lowercase vault name. */
+const KEY_VAULT_SECRETS: NamespaceDefinition<{ vaults: Record<string, VaultSecretsState> }> = {
+  name: "keyvault",
+  schema: z.object({ vaults: z.record(z.string(), vaultSecretsSchema).default({}) }),
+  initial: () => ({ vaults: {} }),
+};
+
+/** Kept as `value` so the admin endpoint redacts it like secret values and account keys. */
+const BACKUP_KEY: NamespaceDefinition<{ value?: string }> = {
+  name: "keyvault-backup-key",
+  schema: z.object({ value: z.string().optional() }),
+  initial: () => ({}),
+};
+
+/** The world's key for sealing secret backups (32 bytes), made on first use and kept (persisted) with the world. */
+export function backupKeyOf(world: WorldState): Buffer {
+  const stored = world.namespace(BACKUP_KEY);
+  stored.value ??= randomBytes(32).toString("base64");
+  return Buffer.from(stored.value, "base64");
 }
 
-interface KeyVaultNamespace {
-  vaults: Record<string, VaultSecretsState>;
+/** A secret inside a backup blob, checked as strictly as a stored one. */
+export function secretRecordOf(value: unknown): SecretRecord | undefined {
+  const checked = secretSchema.safeParse(value);
+  return checked.success ? checked.data : undefined;
 }
 
 export interface SecretAttributesInput {
@@ -183,7 +212,7 @@ export class VaultSecrets {
 }
 
 /**
- * The secrets of `vault`, from the world's namespace. Moves scenario-seeded secrets into versioned ones on first use
+ * The secrets of `vault`, from Key Vault's part of the world. Moves scenario-seeded secrets into versioned ones on first use
  * (created at the vault's creation time), and starts a vault created again under an old name empty.
  * `changed` tells the caller to commit the world.
  */
@@ -191,8 +220,7 @@ export function secretsOf(
   world: WorldState,
   vault: VaultProfile,
 ): { secrets: VaultSecrets; changed: boolean } {
-  const namespace = world.namespace<KeyVaultNamespace>(KEY_VAULT_NAMESPACE, () => ({ vaults: {} }));
-  namespace.vaults ??= {};
+  const namespace = world.namespace(KEY_VAULT_SECRETS);
   const key = vault.name.toLowerCase();
   let changed = false;
   let state = namespace.vaults[key];
@@ -231,7 +259,7 @@ export function secretsOf(
     delete state.secrets;
     changed = true;
   }
-  const secrets = new VaultSecrets(state as Required<Pick<VaultSecretsState, "active" | "deleted">>, vault);
+  const secrets = new VaultSecrets({ active: state.active, deleted: state.deleted }, vault);
   if (secrets.purgeExpired()) changed = true;
   return { secrets, changed };
 }

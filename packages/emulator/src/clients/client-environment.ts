@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import tls from "node:tls";
-import { writeFileAtomically } from "./files/atomic-file.ts";
+import { writeFileAtomically } from "../files/atomic-file.ts";
 
 const CA_BUNDLE_FILE = "ca-bundle.pem";
 const SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";

@@ -3,8 +3,8 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { writeFileAtomically } from "./files/atomic-file.ts";
-import { withDirectoryLock } from "./files/directory-lock.ts";
+import { writeFileAtomically } from "./atomic-file.ts";
+import { withDirectoryLock } from "./directory-lock.ts";
 
 const RUNTIME_FILE = "runtime.json";
 /** Held from a `start`'s check of runtime.json until it has written its own, so two starts cannot both pass. */

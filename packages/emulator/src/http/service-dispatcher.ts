@@ -1,11 +1,11 @@
 // What every emulated service (IMDS, ARM, Key Vault) looks like to the proxy, and the per-host
 // dispatcher that picks one for each request, logs it, applies the latency fault and never lets an error escape.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FaultController } from "./faults/faults.ts";
-import { type Reply, sendReply } from "./http/reply.ts";
-import { clientOf, describeExchange } from "./log/request-details.ts";
-import type { LoggedPrincipal, RequestLog } from "./log/request-log.ts";
-import { RequestTrace, runTraced } from "./log/request-trace.ts";
+import type { FaultController } from "../faults/faults.ts";
+import { clientOf, describeExchange } from "../log/request-details.ts";
+import type { LoggedPrincipal, RequestLog } from "../log/request-log.ts";
+import { RequestTrace, runTraced } from "../log/request-trace.ts";
+import { type Reply, sendReply } from "./reply.ts";
 
 export interface ServiceExchange {
   request: IncomingMessage;
