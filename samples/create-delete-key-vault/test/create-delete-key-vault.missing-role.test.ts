@@ -1,11 +1,12 @@
 // Without the Contributor role the sample exits 1 with the `az role assignment create` command that grants it on
 // the resource group, and no vault is created.
-import { describe, expect, it } from "vitest";
+
 import {
   expectRoleAssignmentHint,
   MISSING_ROLE_SCENARIO,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("create-delete-key-vault with an identity that may only read the resource group", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault", { scenario: MISSING_ROLE_SCENARIO });

@@ -1,12 +1,13 @@
 // With no role at all, the check that the new vault's name is free is denied first: the hint names Contributor on the
 // resource group, which creating the vault needs, not a role on a vault that does not exist (and whose random name
 // the next run will not reuse).
-import { describe, expect, it } from "vitest";
+
 import {
   defaultScenarioWith,
   expectRoleAssignmentHint,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("create-delete-key-vault with an identity that has no role", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault", {

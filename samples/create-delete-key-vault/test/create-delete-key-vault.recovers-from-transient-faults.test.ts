@@ -1,13 +1,14 @@
 // IMDS answering 500 once, or 410 for a moment after the VM starts, is retried: the vault is created and deleted
 // and the sample exits 0.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   imdsGoneBriefly,
   sampleAgainstEmulator,
   tokenRequestStatuses,
   vmSettingFlags,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("create-delete-key-vault recovers from transient IMDS faults", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault");

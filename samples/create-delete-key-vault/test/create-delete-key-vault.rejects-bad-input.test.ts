@@ -1,11 +1,12 @@
 // A run nobody can confirm (no --yes, no terminal), a vault name Azure would refuse, or a region written as a
 // display name stop the sample with exit 2 and a message naming the setting, before any request.
-import { describe, it } from "vitest";
+
 import {
   expectRejectedBeforeAnyRequest,
   sampleAgainstEmulator,
   vmSettingFlags,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, it } from "vitest";
 
 describe("create-delete-key-vault rejects bad input before any request", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault");

@@ -1,11 +1,8 @@
 // The sample creates a Key Vault as a generic resource (tenant from the token), prints it, and deletes it: the vault
 // is gone from the emulator afterwards, and vaults it did not create are never touched.
+
+import { describeRun, type SampleTestRun, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import {
-  describeRun,
-  type SampleTestRun,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("create-delete-key-vault creates a vault and deletes it", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault");

@@ -1,12 +1,13 @@
 // --client-id, --object-id and --resource-id each create and delete the vault as the user-assigned identity, with
 // the matching IMDS query parameter; an identity not on the VM is explained (exit 1) and nothing is created.
-import { describe, expect, it } from "vitest";
-import { sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
+
 import {
   expectIdentityNotOnVm,
   expectSignedInWithSelector,
+  sampleAgainstEmulator,
   userAssignedSelectors,
-} from "../../../scripts/test/support/user-assigned-selectors.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("create-delete-key-vault works as the identity a selector names", () => {
   const sample = sampleAgainstEmulator("create-delete-key-vault");

@@ -1,7 +1,8 @@
 // The region matters only when the resource group must be created: for an existing group the sample asks neither
 // instance metadata nor the user for one, so it runs where IMDS has no metadata to give.
+
+import { describeRun, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import { describeRun, sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("deploy-arm-template into an existing group without --location", () => {
   const sample = sampleAgainstEmulator("deploy-arm-template");

@@ -1,11 +1,12 @@
 // Without the Contributor role the sample exits 1 with the `az role assignment create` command that grants it, and
 // nothing is deployed.
-import { describe, expect, it } from "vitest";
+
 import {
   expectRoleAssignmentHint,
   MISSING_ROLE_SCENARIO,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("deploy-arm-template with an identity that may only read one resource group", () => {
   const sample = sampleAgainstEmulator("deploy-arm-template", { scenario: MISSING_ROLE_SCENARIO });

@@ -1,11 +1,8 @@
 // IMDS answering 500 once, or 429 and then 500 on the instance metadata request, is retried: the deployment
 // succeeds and the sample exits 0.
+
+import { describeRun, sampleAgainstEmulator, tokenRequestStatuses } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import {
-  describeRun,
-  sampleAgainstEmulator,
-  tokenRequestStatuses,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("deploy-arm-template recovers from transient IMDS faults", () => {
   const sample = sampleAgainstEmulator("deploy-arm-template");

@@ -1,10 +1,8 @@
 // Bad names, unreadable or wrong files and a bad template URI stop the sample with exit 2 and a message naming the
 // setting, before any request reaches IMDS or ARM.
+
+import { expectRejectedBeforeAnyRequest, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, it } from "vitest";
-import {
-  expectRejectedBeforeAnyRequest,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("deploy-arm-template rejects bad input before any request", () => {
   const sample = sampleAgainstEmulator("deploy-arm-template");

@@ -1,7 +1,8 @@
 // The sample creates the resource group, deploys the template in Incremental mode, and reads the storage account
 // back; the deployment and the account then exist in the emulator, and a second run reuses both.
+
+import { describeRun, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import { describeRun, sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
 import { armClientsFor } from "./arm-clients.ts";
 
 interface Summary {

@@ -1,11 +1,12 @@
 // Without a Key Vault data role on the RBAC vault, the sample exits 1 with the `az role assignment create` command
 // that grants Key Vault Secrets User on the vault, and prints no token even when asked for stack traces.
-import { describe, it } from "vitest";
+
 import {
   expectRoleAssignmentHint,
   MISSING_ROLE_SCENARIO,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, it } from "vitest";
 import { scenarioVault, scenarioVaultFlags } from "./scenario-vault.ts";
 
 describe("keyvault-and-resource-groups with an identity that may not read the secret", () => {

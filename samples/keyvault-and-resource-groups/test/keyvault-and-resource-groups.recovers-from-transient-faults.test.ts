@@ -1,12 +1,13 @@
 // IMDS answering 429 with Retry-After, or 410 for a moment after the VM starts, is retried: the secret is read and
 // the sample exits 0.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   imdsGoneBriefly,
   sampleAgainstEmulator,
   tokenRequestStatuses,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 import { scenarioVaultFlags } from "./scenario-vault.ts";
 
 describe("keyvault-and-resource-groups recovers from transient IMDS faults", () => {

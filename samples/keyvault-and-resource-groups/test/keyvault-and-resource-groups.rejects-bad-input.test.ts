@@ -1,10 +1,8 @@
 // A missing or malformed vault name, a malformed secret name, subscription or client ID stop the sample with exit 2
 // and a message naming the setting, before any request reaches IMDS, Key Vault or ARM.
+
+import { expectRejectedBeforeAnyRequest, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, it } from "vitest";
-import {
-  expectRejectedBeforeAnyRequest,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("keyvault-and-resource-groups rejects bad input before any request", () => {
   const sample = sampleAgainstEmulator("keyvault-and-resource-groups");

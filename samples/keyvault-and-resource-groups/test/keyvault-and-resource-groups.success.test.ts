@@ -1,12 +1,13 @@
 // The sample reads the secret from the vault (after Key Vault's 401 challenge), keeps its value masked unless
 // --show-secret, lists the subscription's groups, and asks IMDS for exactly one token per audience.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   resourceGroupsInWorld,
   sampleAgainstEmulator,
   sortedByName,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 import { scenarioVault, scenarioVaultFlags } from "./scenario-vault.ts";
 
 describe("keyvault-and-resource-groups reads a secret and lists resource groups", () => {

@@ -1,12 +1,13 @@
 // --client-id, --object-id and --resource-id each sign in as the user-assigned identity for both audiences (ARM and
 // Key Vault) with the matching IMDS query parameter; an identity not on the VM is explained (exit 1).
-import { describe, expect, it } from "vitest";
-import { sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
+
 import {
   expectIdentityNotOnVm,
   expectSignedInWithSelector,
+  sampleAgainstEmulator,
   userAssignedSelectors,
-} from "../../../scripts/test/support/user-assigned-selectors.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 import { scenarioVaultFlags } from "./scenario-vault.ts";
 
 describe("keyvault-and-resource-groups signs in as the identity a selector names", () => {

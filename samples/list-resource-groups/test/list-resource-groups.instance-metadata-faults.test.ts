@@ -1,12 +1,9 @@
 // The subscription taken from the VM's instance metadata survives IMDS answering 410 (being updated, for longer than
 // a few seconds), 429 with Retry-After and 500, as the token request does; when IMDS keeps failing until the
 // managed-identity deadline, the sample exits 1 with what IMDS said, not 2 as if a setting were missing.
+
+import { describeRun, type SampleTestRun, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import {
-  describeRun,
-  type SampleTestRun,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 const metadataStatuses = (run: SampleTestRun) =>
   run.requests

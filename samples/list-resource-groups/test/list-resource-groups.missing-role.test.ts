@@ -2,13 +2,14 @@
 // that group alone (200, what the caller may read), so the sample succeeds and shows it. The user-assigned identity has
 // no role at all: the sample exits 1 with the `az role assignment create` command that grants Reader on the
 // subscription, and prints no token even when asked for stack traces.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   expectRoleAssignmentHint,
   MISSING_ROLE_SCENARIO,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("list-resource-groups with an identity that may not read every group of the subscription", () => {
   const sample = sampleAgainstEmulator("list-resource-groups", { scenario: MISSING_ROLE_SCENARIO });

@@ -1,12 +1,13 @@
 // IMDS answering 410 (just after a VM starts), 500 or 429, and ARM answering 429, are retried: the sample still
 // lists the groups and exits 0.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   imdsGoneBriefly,
   sampleAgainstEmulator,
   tokenRequestStatuses,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("list-resource-groups recovers from transient faults", () => {
   const sample = sampleAgainstEmulator("list-resource-groups");

@@ -1,9 +1,7 @@
 // Bad input stops the sample with exit 2 and a message naming the setting, before any request reaches IMDS or ARM.
+
+import { expectRejectedBeforeAnyRequest, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, it } from "vitest";
-import {
-  expectRejectedBeforeAnyRequest,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("list-resource-groups rejects bad input before any request", () => {
   const sample = sampleAgainstEmulator("list-resource-groups");

@@ -1,12 +1,13 @@
 // The sample lists exactly the resource groups of the VM's subscription, as a table or as JSON, across every page
 // of the list, with one token from IMDS and the subscription taken from the VM's instance metadata.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   resourceGroupsInWorld,
   sampleAgainstEmulator,
   sortedByName,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("list-resource-groups lists the subscription's resource groups", () => {
   // Two groups per page, so that the three groups of the scenario take two pages (nextLink).

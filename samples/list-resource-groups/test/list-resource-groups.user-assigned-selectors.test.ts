@@ -1,12 +1,13 @@
 // --client-id, --object-id and --resource-id each sign in as the VM's user-assigned identity, with the matching
 // IMDS query parameter; an identity that is not on the VM is explained (exit 1).
-import { describe, expect, it } from "vitest";
-import { sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
+
 import {
   expectIdentityNotOnVm,
   expectSignedInWithSelector,
+  sampleAgainstEmulator,
   userAssignedSelectors,
-} from "../../../scripts/test/support/user-assigned-selectors.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("list-resource-groups signs in as the user-assigned identity chosen by a selector", () => {
   const sample = sampleAgainstEmulator("list-resource-groups");

@@ -1,11 +1,8 @@
 // The system-assigned identity is Reader on one resource group only: ARM answers the subscription's group list with
 // that group alone (200, what the caller may read), so the sample finds the subscription and lists just that group.
+
+import { describeRun, MISSING_ROLE_SCENARIO, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import {
-  describeRun,
-  MISSING_ROLE_SCENARIO,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("user-assigned-identity with an identity that may read one group of the subscription", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity", { scenario: MISSING_ROLE_SCENARIO });

@@ -1,11 +1,8 @@
 // On a VM with no system-assigned identity and one user-assigned identity, no selector makes IMDS use that one: the
 // "Using" line says so (from the token's claims), rather than naming the system-assigned identity the flags imply.
+
+import { defaultScenarioWith, describeRun, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, expect, it } from "vitest";
-import {
-  defaultScenarioWith,
-  describeRun,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("user-assigned-identity on a VM whose only identity is user-assigned", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity", {

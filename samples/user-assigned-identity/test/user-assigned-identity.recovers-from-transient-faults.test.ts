@@ -1,11 +1,12 @@
 // IMDS answering 500 once, or 410 for a moment after the VM starts, is retried and the sample exits 0.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   imdsGoneBriefly,
   sampleAgainstEmulator,
   tokenRequestStatuses,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("user-assigned-identity recovers from transient IMDS faults", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity");

@@ -1,10 +1,8 @@
 // Malformed or conflicting identity selectors and a malformed subscription stop the sample with exit 2 and a
 // message naming the setting, before any request reaches IMDS or ARM.
+
+import { expectRejectedBeforeAnyRequest, sampleAgainstEmulator } from "@msi-samples/sample-runner/test";
 import { describe, it } from "vitest";
-import {
-  expectRejectedBeforeAnyRequest,
-  sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
 
 describe("user-assigned-identity rejects bad input before any request", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity");

@@ -1,13 +1,14 @@
 // Discovery says what it does when the identity sees several subscriptions (the VM's own wins; otherwise the user
 // must choose, exit 2) or none (exit 1 with the role assignment that fixes it).
-import { describe, expect, it } from "vitest";
+
 import {
   defaultScenarioWith,
   describeRun,
   expectRoleAssignmentHint,
   MISSING_ROLE_SCENARIO,
   sampleAgainstEmulator,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 const workshop = "3f8a2c6e-91d4-4b7a-8e25-6c0d9b1f4a37";
 const finance = "b5e1d7c9-2a63-4f08-b94e-0d7f3a18c652";

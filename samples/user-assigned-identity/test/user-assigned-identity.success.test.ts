@@ -1,12 +1,13 @@
 // With no selector the sample signs in as the system-assigned identity, discovers the one subscription the identity
 // can see through the subscriptions API (no instance metadata needed), and lists exactly that subscription's groups.
-import { describe, expect, it } from "vitest";
+
 import {
   describeRun,
   resourceGroupsInWorld,
   sampleAgainstEmulator,
   sortedByName,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("user-assigned-identity discovers the subscription and lists its groups", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity");

@@ -1,13 +1,15 @@
 // --client-id, --object-id and --resource-id (and AZURE_CLIENT_ID) each sign in as the VM's user-assigned identity
 // with the matching IMDS query parameter; an identity not assigned to the VM is explained (exit 1).
-import { describe, expect, it } from "vitest";
-import { tokenRequestSelector, tokenRequests } from "../../../scripts/lib/request-tally.ts";
-import { describeRun, sampleAgainstEmulator } from "../../../scripts/test/support/sample-end-to-end.ts";
+
+import { tokenRequestSelector, tokenRequests } from "@msi-samples/sample-runner";
 import {
+  describeRun,
   expectIdentityNotOnVm,
   expectSignedInWithSelector,
+  sampleAgainstEmulator,
   userAssignedSelectors,
-} from "../../../scripts/test/support/user-assigned-selectors.ts";
+} from "@msi-samples/sample-runner/test";
+import { describe, expect, it } from "vitest";
 
 describe("user-assigned-identity signs in as the identity a selector names", () => {
   const sample = sampleAgainstEmulator("user-assigned-identity");

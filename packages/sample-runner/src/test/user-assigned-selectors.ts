@@ -1,7 +1,7 @@
 // The three ways a sample is told which user-assigned identity to sign in as (flag, IMDS query parameter, the words
 // its messages use), and what every sample must print when it signed in that way or the identity is not on the VM.
 import { expect } from "vitest";
-import { tokenRequestSelector, tokenRequests } from "../../lib/request-tally.ts";
+import { tokenRequestSelector, tokenRequests } from "../request-tally.ts";
 import { describeRun, type SampleTestRun, type VmIdentities } from "./sample-end-to-end.ts";
 
 export interface UserAssignedSelector {

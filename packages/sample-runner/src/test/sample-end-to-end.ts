@@ -10,14 +10,14 @@ import {
   startEmulator,
 } from "@msi-samples/emulator";
 import { afterAll, afterEach, beforeAll, expect, onTestFinished } from "vitest";
-import { type RequestTally, tallyRequests, tokenRequests } from "../../lib/request-tally.ts";
+import { type RequestTally, tallyRequests, tokenRequests } from "../request-tally.ts";
 import {
   REPO_ROOT,
   type RunSampleOptions,
   runSample,
   type SampleName,
   type SampleRun,
-} from "../../lib/run-sample.ts";
+} from "../run-sample.ts";
 
 export interface SampleTestRun extends SampleRun {
   /** What the emulator answered between the start and the end of this run. */
