@@ -9,7 +9,7 @@ import {
   type StartEmulatorOptions,
   startEmulator,
 } from "@msi-samples/emulator";
-import { afterAll, afterEach, beforeAll, expect, onTestFinished } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, onTestFinished, type TestContext } from "vitest";
 import { type RequestTally, tallyRequests, tokenRequests } from "../request-tally.ts";
 import {
   REPO_ROOT,
@@ -98,6 +98,21 @@ export function sampleAgainstEmulator(
   };
 }
 
+/**
+ * A sample and an emulator of its own for one test, stopped when the test ends: for the tests that mostly wait (retry
+ * back-offs, Retry-After, deadlines), so that they wait at the same time (`describe.concurrent`) without sharing
+ * faults or a request log. `context` is the test's own (`it("...", async (context) => ...)`).
+ */
+export async function sampleWithOwnEmulator(
+  sample: SampleName,
+  context: Pick<TestContext, "onTestFinished">,
+  options: StartEmulatorOptions = {},
+): Promise<SampleAgainstEmulator> {
+  const emulator = await startEmulator(options);
+  context.onTestFinished(() => emulator.stop());
+  return { emulator, identities: identitiesOf(emulator), run: sampleRunner(sample, emulator) };
+}
+
 /** Statuses of the run's token requests to IMDS, retries included, in order. */
 export function tokenRequestStatuses(run: SampleTestRun): number[] {
   return tokenRequests(run.requests).map((entry) => entry.status);
@@ -181,9 +196,13 @@ export function identitiesOf(emulator: Emulator): VmIdentities {
 /**
  * IMDS answers 410 Gone (as in the first seconds after a VM starts) from now until `forMs` after it first did:
  * anchored to the first 410 rather than to the clock, so a slow process start cannot let the window pass unseen.
- * Call inside a test; the window ends with the test at the latest.
+ * Call inside a test; the window ends with the test at the latest (a concurrent test passes its context's
+ * `onTestFinished`: vitest's own cannot tell concurrent tests apart).
  */
-export function imdsGoneBriefly(emulator: Emulator, { forMs }: { forMs: number }): void {
+export function imdsGoneBriefly(
+  emulator: Emulator,
+  { forMs, context = { onTestFinished } }: { forMs: number; context?: Pick<TestContext, "onTestFinished"> },
+): void {
   let timer: NodeJS.Timeout | undefined;
   emulator.setFaults({ imdsGoneForSeconds: 600 });
   const unsubscribe = emulator.onRequest((entry) => {
@@ -191,7 +210,7 @@ export function imdsGoneBriefly(emulator: Emulator, { forMs }: { forMs: number }
     unsubscribe();
     timer = setTimeout(() => emulator.setFaults({}), forMs);
   });
-  onTestFinished(() => {
+  context.onTestFinished(() => {
     unsubscribe();
     clearTimeout(timer);
     emulator.setFaults({});
