@@ -1,9 +1,42 @@
-// A sample's exit: 0 on success, 2 for usage errors, 1 for the rest; one explanation on stderr and no stack trace
-// unless asked for. Run as real processes.
+// A sample's command line, run as a real process: its --help text, its exit codes (0, 2 for usage, 1 for the rest,
+// 130 on Ctrl-C) with one explanation and no stack trace unless asked; the processes run concurrently.
+
 import { describe, expect, it } from "vitest";
+import { formatUsage, identitySelectorUsage } from "../src/index.ts";
 import { runScript } from "./support/child-process.ts";
 
-describe("a sample ending with exitWithError", () => {
+// formatUsage: a sample's --help, with its options in aligned columns, the identity flags every sample shares, and
+// the --verbose and --help that parseSampleArgs adds.
+describe("formatUsage", () => {
+  it("aligns the options, the shared identity flags included, and ends with --verbose and --help", () => {
+    const usage = formatUsage("Lists the resource groups of a subscription.", [
+      ["--subscription-id ID", "Subscription to list (env AZURE_SUBSCRIPTION_ID)"],
+      ["--json", "Print JSON"],
+      ...identitySelectorUsage,
+    ]);
+    expect(usage).toBe(
+      [
+        "Lists the resource groups of a subscription.",
+        "",
+        "Usage: node src/index.ts [options]",
+        "",
+        "Options:",
+        "  --subscription-id ID  Subscription to list (env AZURE_SUBSCRIPTION_ID)",
+        "  --json                Print JSON",
+        "  --client-id ID        Sign in as the user-assigned identity with this client ID (env AZURE_CLIENT_ID)",
+        "  --object-id ID        ... or with this object ID (env AZURE_MANAGED_IDENTITY_OBJECT_ID)",
+        "  --resource-id ID      ... or with this resource ID (env AZURE_MANAGED_IDENTITY_RESOURCE_ID)",
+        "                        (none of the three: the VM's system-assigned identity)",
+        "  --verbose             Print stack traces on errors",
+        "  -h, --help            Show this help",
+      ].join("\n"),
+    );
+  });
+});
+
+// A sample's exit: 0 on success, 2 for usage errors, 1 for the rest; one explanation on stderr and no stack trace
+// unless asked for. Run as real processes.
+describe.concurrent("a sample ending with exitWithError", () => {
   it("exits 0 when main() succeeds", async () => {
     const run = await runScript("sample.ts");
     expect(run).toMatchObject({ exitCode: 0, stdout: "done\n", stderr: "" });
@@ -93,5 +126,18 @@ describe("a sample ending with exitWithError", () => {
       stderr:
         "Unexpected argument extra: this sample takes only --options. Run with --help to see the options.\n",
     });
+  });
+});
+
+// Ctrl-C while a sample runs: "Cancelled." and exit code 130 (128 + SIGINT), no stack trace.
+describe.concurrent("a sample interrupted with Ctrl-C", () => {
+  it("exits 130 on SIGINT", async () => {
+    const run = await runScript("sample.ts", {
+      args: ["--wait"],
+      onStdout: (chunk, child) => {
+        if (chunk.includes("waiting")) child.kill("SIGINT");
+      },
+    });
+    expect(run).toMatchObject({ exitCode: 130, signal: null, stdout: "waiting\n", stderr: "\nCancelled.\n" });
   });
 });
