@@ -16,8 +16,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { armClientsFor } from "./support/arm-clients.ts";
 
-// The sample creates the resource group, deploys the template in Incremental mode, and reads the storage account
-// back; the deployment and the account then exist in the emulator, and a second run reuses both.
+/** What the sample prints with --json. */
 interface Summary {
   resourceGroup: { name: string; created: boolean };
   deployment: {
@@ -28,187 +27,206 @@ interface Summary {
   storageAccount: { id: string; name: string; primaryEndpoints: Record<string, string> } | null;
 }
 
-describe("deploy-arm-template deploys a storage account", () => {
-  const sample = sampleAgainstEmulator("deploy-arm-template");
-  const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
-  const storageAccountsIn = (resourceGroup: string) =>
-    sample.emulator.world
-      .listResources({ resourceGroup, type: "Microsoft.Storage/storageAccounts" })
-      .map((r) => r.name);
-  let firstAccount = "";
+// Two halves that run side by side: the tests below take turns (each run's requests are read from its describe
+// block's emulator, so runs against one emulator must not overlap), while the fault tests further down wait on
+// retries, each against an emulator of its own.
+describe.concurrent("deploy-arm-template", () => {
+  describe("one run at a time", { concurrent: false }, () => {
+    // The sample creates the resource group, deploys the template in Incremental mode, and reads the storage account
+    // back; the deployment and the account then exist in the emulator, and a second run reuses both.
+    describe("deploy-arm-template deploys a storage account", () => {
+      const sample = sampleAgainstEmulator("deploy-arm-template");
+      const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
+      const storageAccountsIn = (resourceGroup: string) =>
+        sample.emulator.world
+          .listResources({ resourceGroup, type: "Microsoft.Storage/storageAccounts" })
+          .map((r) => r.name);
+      let firstAccount = "";
 
-  it("creates the missing group in the VM's region, deploys, and prints the account's endpoints", async () => {
-    const result = await sample.run();
-    expect(result.status, describeRun(result)).toBe(0);
-    expect(result.stdout).toContain(
-      `Creating resource group 'msi-sample-rg' in '${sample.emulator.scenario.vm.location}'...`,
-    );
-    const deploymentName = /as '([^']+)' in 'msi-sample-rg' \(Incremental mode\)/.exec(result.stdout)?.[1];
-    expect(deploymentName).toMatch(/^msi-sample-\d{8}T\d{6}Z$/);
-    expect(result.stdout).toContain(`Deployment '${deploymentName}': Succeeded`);
-    firstAccount = /output storageAccountName = "([a-z0-9]+)"/.exec(result.stdout)?.[1] ?? "";
-    expect(firstAccount).toMatch(/^msisample[a-z0-9]{13}$/);
-    expect(result.stdout).toContain(
-      `Storage account '${firstAccount}' (Standard_LRS, StorageV2) in westus2:`,
-    );
-    expect(result.stdout).toContain(`blob  https://${firstAccount}.blob.core.windows.net/`);
+      it("creates the missing group in the VM's region, deploys, and prints the account's endpoints", async () => {
+        const result = await sample.run();
+        expect(result.status, describeRun(result)).toBe(0);
+        expect(result.stdout).toContain(
+          `Creating resource group 'msi-sample-rg' in '${sample.emulator.scenario.vm.location}'...`,
+        );
+        const deploymentName = /as '([^']+)' in 'msi-sample-rg' \(Incremental mode\)/.exec(
+          result.stdout,
+        )?.[1];
+        expect(deploymentName).toMatch(/^msi-sample-\d{8}T\d{6}Z$/);
+        expect(result.stdout).toContain(`Deployment '${deploymentName}': Succeeded`);
+        firstAccount = /output storageAccountName = "([a-z0-9]+)"/.exec(result.stdout)?.[1] ?? "";
+        expect(firstAccount).toMatch(/^msisample[a-z0-9]{13}$/);
+        expect(result.stdout).toContain(
+          `Storage account '${firstAccount}' (Standard_LRS, StorageV2) in westus2:`,
+        );
+        expect(result.stdout).toContain(`blob  https://${firstAccount}.blob.core.windows.net/`);
 
-    // The emulator's state, seen through its world and through a second SDK client.
-    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toMatchObject({
-      location: sample.emulator.scenario.vm.location,
+        // The emulator's state, seen through its world and through a second SDK client.
+        expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toMatchObject({
+          location: sample.emulator.scenario.vm.location,
+        });
+        expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
+        const { deployments, storage } = armClientsFor(sample.emulator);
+        const deployment = await deployments.deployments.get("msi-sample-rg", deploymentName!);
+        expect(deployment.properties).toMatchObject({
+          provisioningState: "Succeeded",
+          mode: "Incremental",
+          outputs: { storageAccountName: { value: firstAccount } },
+        });
+        const account = await storage.storageAccounts.getProperties("msi-sample-rg", firstAccount);
+        expect(account).toMatchObject({
+          kind: "StorageV2",
+          sku: { name: "Standard_LRS" },
+          provisioningState: "Succeeded",
+        });
+        expect(result.tally).toMatchObject({ imdsTokens: 1, keyVault: 0 });
+      });
+
+      it("--json, run again: the group exists, and the same account is updated rather than a second created", async () => {
+        const result = await sample.run(["--json", "--deployment-name", "second-run"]);
+        expect(result.status, describeRun(result)).toBe(0);
+        expect(result.stderr).toContain("Using existing resource group 'msi-sample-rg'.");
+        const summary = JSON.parse(result.stdout) as Summary;
+        expect(summary.resourceGroup).toEqual({ name: "msi-sample-rg", created: false });
+        expect(summary.deployment).toMatchObject({ name: "second-run", provisioningState: "Succeeded" });
+        expect(summary.storageAccount?.name).toBe(firstAccount);
+        expect(summary.storageAccount?.primaryEndpoints.blob).toBe(
+          `https://${firstAccount}.blob.core.windows.net/`,
+        );
+        expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
+        const { deployments } = armClientsFor(sample.emulator);
+        const names: string[] = [];
+        for await (const d of deployments.deployments.listByResourceGroup("msi-sample-rg"))
+          names.push(d.name ?? "");
+        expect(names).toContain("second-run");
+        expect(names).toHaveLength(2);
+      });
+
+      it("--template-uri deploys the quickstart the original links to, with a given account name and region", async () => {
+        const quickstart =
+          "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/quickstarts/microsoft.storage/storage-account-create/azuredeploy.json";
+        const result = await sample.run([
+          "--template-uri",
+          quickstart,
+          "--resource-group",
+          "rg-linked-template",
+          "--location",
+          "eastus",
+          "--storage-account-name",
+          "linkedstore0001",
+          "--json",
+        ]);
+        expect(result.status, describeRun(result)).toBe(0);
+        const summary = JSON.parse(result.stdout) as Summary;
+        expect(summary.resourceGroup).toEqual({ name: "rg-linked-template", created: true });
+        expect(summary.storageAccount?.name).toBe("linkedstore0001");
+        expect(sample.emulator.world.getResourceGroup(subscriptionId(), "rg-linked-template")?.location).toBe(
+          "eastus",
+        );
+        const { deployments, storage } = armClientsFor(sample.emulator);
+        const deployment = await deployments.deployments.get("rg-linked-template", summary.deployment.name);
+        expect(deployment.properties?.templateLink?.uri).toBe(quickstart);
+        const account = await storage.storageAccounts.getProperties("rg-linked-template", "linkedstore0001");
+        expect(account.location).toBe("eastus");
+      });
     });
-    expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
-    const { deployments, storage } = armClientsFor(sample.emulator);
-    const deployment = await deployments.deployments.get("msi-sample-rg", deploymentName!);
-    expect(deployment.properties).toMatchObject({
-      provisioningState: "Succeeded",
-      mode: "Incremental",
-      outputs: { storageAccountName: { value: firstAccount } },
+
+    // --client-id, --object-id and --resource-id each deploy as the user-assigned identity, with the matching IMDS query
+    // parameter; an identity not on the VM is explained (exit 1) and nothing is created.
+    describe("deploy-arm-template deploys as the identity a selector names", () => {
+      const sample = sampleAgainstEmulator("deploy-arm-template");
+
+      it.each(userAssignedSelectors(sample))(
+        "$flag sends $parameter to IMDS and deploys",
+        async (selector) => {
+          const { user } = sample.identities;
+          const resourceGroup = `rg-${selector.parameter.replaceAll("_", "-")}`;
+          const result = await sample.run([
+            selector.flag,
+            selector.value(),
+            "--resource-group",
+            resourceGroup,
+          ]);
+          expectSignedInWithSelector(result, { selector, user });
+          const writes = result.requests.filter((e) => e.service === "arm" && e.method === "PUT");
+          expect(writes.length).toBeGreaterThan(0);
+          expect(new Set(writes.map((e) => e.principal?.objectId))).toEqual(new Set([user.principalId]));
+        },
+      );
+
+      it("a resource ID that names no identity on the VM: exit 1, and no group is created", async () => {
+        const unknown = sample.identities.user.resourceId.replace(/id-msi-samples$/, "id-not-on-this-vm");
+        const result = await sample.run(["--resource-id", unknown, "--resource-group", "rg-never-created"]);
+        expectIdentityNotOnVm(result, { flag: "--resource-id", value: unknown });
+        const { subscriptionId } = sample.emulator.scenario.vm;
+        expect(sample.emulator.world.getResourceGroup(subscriptionId, "rg-never-created")).toBeUndefined();
+      });
     });
-    const account = await storage.storageAccounts.getProperties("msi-sample-rg", firstAccount);
-    expect(account).toMatchObject({
-      kind: "StorageV2",
-      sku: { name: "Standard_LRS" },
-      provisioningState: "Succeeded",
+
+    // Without the Contributor role the sample exits 1 with the `az role assignment create` command that grants it, and
+    // nothing is deployed.
+    describe("deploy-arm-template with an identity that may only read one resource group", () => {
+      const sample = sampleAgainstEmulator("deploy-arm-template", { scenario: MISSING_ROLE_SCENARIO });
+      const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
+      const storageAccounts = () =>
+        sample.emulator.world.listResources({ type: "Microsoft.Storage/storageAccounts" });
+
+      it("into a new group (it may not even see whether it exists): Contributor on the subscription", async () => {
+        const result = await sample.run(["--verbose"]);
+        expectRoleAssignmentHint(result, {
+          objectId: sample.identities.system.principalId,
+          role: "Contributor",
+          scope: `/subscriptions/${subscriptionId()}`,
+        });
+        expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toBeUndefined();
+      });
+
+      it("into the group it may read: Contributor on that group", async () => {
+        const result = await sample.run(["--resource-group", "rg-msi-samples"]);
+        expectRoleAssignmentHint(result, {
+          objectId: sample.identities.system.principalId,
+          role: "Contributor",
+          scope: new RegExp(`/subscriptions/${subscriptionId()}/resourceGroups/rg-msi-samples`, "i"),
+        });
+        expect(storageAccounts()).toEqual([]);
+      });
     });
-    expect(result.tally).toMatchObject({ imdsTokens: 1, keyVault: 0 });
-  });
 
-  it("--json, run again: the group exists, and the same account is updated rather than a second created", async () => {
-    const result = await sample.run(["--json", "--deployment-name", "second-run"]);
-    expect(result.status, describeRun(result)).toBe(0);
-    expect(result.stderr).toContain("Using existing resource group 'msi-sample-rg'.");
-    const summary = JSON.parse(result.stdout) as Summary;
-    expect(summary.resourceGroup).toEqual({ name: "msi-sample-rg", created: false });
-    expect(summary.deployment).toMatchObject({ name: "second-run", provisioningState: "Succeeded" });
-    expect(summary.storageAccount?.name).toBe(firstAccount);
-    expect(summary.storageAccount?.primaryEndpoints.blob).toBe(
-      `https://${firstAccount}.blob.core.windows.net/`,
-    );
-    expect(storageAccountsIn("msi-sample-rg")).toEqual([firstAccount]);
-    const { deployments } = armClientsFor(sample.emulator);
-    const names: string[] = [];
-    for await (const d of deployments.deployments.listByResourceGroup("msi-sample-rg"))
-      names.push(d.name ?? "");
-    expect(names).toContain("second-run");
-    expect(names).toHaveLength(2);
-  });
+    // Bad names, unreadable or wrong files and a bad template URI stop the sample with exit 2 and a message naming the
+    // setting, before any request reaches IMDS or ARM.
+    describe("deploy-arm-template rejects bad input before any request", () => {
+      const sample = sampleAgainstEmulator("deploy-arm-template");
 
-  it("--template-uri deploys the quickstart the original links to, with a given account name and region", async () => {
-    const quickstart =
-      "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/quickstarts/microsoft.storage/storage-account-create/azuredeploy.json";
-    const result = await sample.run([
-      "--template-uri",
-      quickstart,
-      "--resource-group",
-      "rg-linked-template",
-      "--location",
-      "eastus",
-      "--storage-account-name",
-      "linkedstore0001",
-      "--json",
-    ]);
-    expect(result.status, describeRun(result)).toBe(0);
-    const summary = JSON.parse(result.stdout) as Summary;
-    expect(summary.resourceGroup).toEqual({ name: "rg-linked-template", created: true });
-    expect(summary.storageAccount?.name).toBe("linkedstore0001");
-    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "rg-linked-template")?.location).toBe(
-      "eastus",
-    );
-    const { deployments, storage } = armClientsFor(sample.emulator);
-    const deployment = await deployments.deployments.get("rg-linked-template", summary.deployment.name);
-    expect(deployment.properties?.templateLink?.uri).toBe(quickstart);
-    const account = await storage.storageAccounts.getProperties("rg-linked-template", "linkedstore0001");
-    expect(account.location).toBe("eastus");
-  });
-});
+      it("a storage account name Azure would refuse", async () => {
+        const result = await sample.run(["--storage-account-name", "My_Storage"]);
+        expectRejectedBeforeAnyRequest(result, "--storage-account-name", "'My_Storage'");
+      });
 
-// --client-id, --object-id and --resource-id each deploy as the user-assigned identity, with the matching IMDS query
-// parameter; an identity not on the VM is explained (exit 1) and nothing is created.
-describe("deploy-arm-template deploys as the identity a selector names", () => {
-  const sample = sampleAgainstEmulator("deploy-arm-template");
+      it("a template file that does not exist", async () => {
+        const result = await sample.run(["--template-file", "my-template.json"]);
+        expectRejectedBeforeAnyRequest(result, "--template-file", "'my-template.json'", "cannot be read");
+      });
 
-  it.each(userAssignedSelectors(sample))("$flag sends $parameter to IMDS and deploys", async (selector) => {
-    const { user } = sample.identities;
-    const resourceGroup = `rg-${selector.parameter.replaceAll("_", "-")}`;
-    const result = await sample.run([selector.flag, selector.value(), "--resource-group", resourceGroup]);
-    expectSignedInWithSelector(result, { selector, user });
-    const writes = result.requests.filter((e) => e.service === "arm" && e.method === "PUT");
-    expect(writes.length).toBeGreaterThan(0);
-    expect(new Set(writes.map((e) => e.principal?.objectId))).toEqual(new Set([user.principalId]));
-  });
+      it("a parameters file that is a template", async () => {
+        const result = await sample.run(["--parameters-file", "template/azuredeploy.json"]);
+        expectRejectedBeforeAnyRequest(result, "--parameters-file", "is not an ARM parameters file");
+      });
 
-  it("a resource ID that names no identity on the VM: exit 1, and no group is created", async () => {
-    const unknown = sample.identities.user.resourceId.replace(/id-msi-samples$/, "id-not-on-this-vm");
-    const result = await sample.run(["--resource-id", unknown, "--resource-group", "rg-never-created"]);
-    expectIdentityNotOnVm(result, { flag: "--resource-id", value: unknown });
-    const { subscriptionId } = sample.emulator.scenario.vm;
-    expect(sample.emulator.world.getResourceGroup(subscriptionId, "rg-never-created")).toBeUndefined();
-  });
-});
+      it("a template URI Azure cannot download", async () => {
+        const result = await sample.run(["--template-uri", "file:///tmp/t.json"]);
+        expectRejectedBeforeAnyRequest(result, "--template-uri");
+      });
 
-// Without the Contributor role the sample exits 1 with the `az role assignment create` command that grants it, and
-// nothing is deployed.
-describe("deploy-arm-template with an identity that may only read one resource group", () => {
-  const sample = sampleAgainstEmulator("deploy-arm-template", { scenario: MISSING_ROLE_SCENARIO });
-  const subscriptionId = () => sample.emulator.scenario.vm.subscriptionId;
-  const storageAccounts = () =>
-    sample.emulator.world.listResources({ type: "Microsoft.Storage/storageAccounts" });
-
-  it("into a new group (it may not even see whether it exists): Contributor on the subscription", async () => {
-    const result = await sample.run(["--verbose"]);
-    expectRoleAssignmentHint(result, {
-      objectId: sample.identities.system.principalId,
-      role: "Contributor",
-      scope: `/subscriptions/${subscriptionId()}`,
+      it("a region written as a display name", async () => {
+        const result = await sample.run([
+          "--subscription-id",
+          sample.emulator.scenario.vm.subscriptionId,
+          "--location",
+          "West Europe",
+        ]);
+        expectRejectedBeforeAnyRequest(result, "--location", "'West Europe'");
+      });
     });
-    expect(sample.emulator.world.getResourceGroup(subscriptionId(), "msi-sample-rg")).toBeUndefined();
-  });
-
-  it("into the group it may read: Contributor on that group", async () => {
-    const result = await sample.run(["--resource-group", "rg-msi-samples"]);
-    expectRoleAssignmentHint(result, {
-      objectId: sample.identities.system.principalId,
-      role: "Contributor",
-      scope: new RegExp(`/subscriptions/${subscriptionId()}/resourceGroups/rg-msi-samples`, "i"),
-    });
-    expect(storageAccounts()).toEqual([]);
-  });
-});
-
-// Bad names, unreadable or wrong files and a bad template URI stop the sample with exit 2 and a message naming the
-// setting, before any request reaches IMDS or ARM.
-describe("deploy-arm-template rejects bad input before any request", () => {
-  const sample = sampleAgainstEmulator("deploy-arm-template");
-
-  it("a storage account name Azure would refuse", async () => {
-    const result = await sample.run(["--storage-account-name", "My_Storage"]);
-    expectRejectedBeforeAnyRequest(result, "--storage-account-name", "'My_Storage'");
-  });
-
-  it("a template file that does not exist", async () => {
-    const result = await sample.run(["--template-file", "my-template.json"]);
-    expectRejectedBeforeAnyRequest(result, "--template-file", "'my-template.json'", "cannot be read");
-  });
-
-  it("a parameters file that is a template", async () => {
-    const result = await sample.run(["--parameters-file", "template/azuredeploy.json"]);
-    expectRejectedBeforeAnyRequest(result, "--parameters-file", "is not an ARM parameters file");
-  });
-
-  it("a template URI Azure cannot download", async () => {
-    const result = await sample.run(["--template-uri", "file:///tmp/t.json"]);
-    expectRejectedBeforeAnyRequest(result, "--template-uri");
-  });
-
-  it("a region written as a display name", async () => {
-    const result = await sample.run([
-      "--subscription-id",
-      sample.emulator.scenario.vm.subscriptionId,
-      "--location",
-      "West Europe",
-    ]);
-    expectRejectedBeforeAnyRequest(result, "--location", "'West Europe'");
   });
 });
 
