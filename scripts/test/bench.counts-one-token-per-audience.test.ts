@@ -1,7 +1,7 @@
 // `pnpm bench --runs 1 --sample list-resource-groups --json` runs, and its request counts hold: one IMDS token for
 // the one audience, one ARM request as in the original. Nothing here judges speed.
 
-import { REPO_ROOT, runTsx } from "@msi-samples/sample-runner";
+import { REPO_ROOT, runNode } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
 
 const noEmulator = { env: {}, unsetEnv: [] };
@@ -26,7 +26,7 @@ interface BenchDocument {
 describe("pnpm bench", () => {
   it("measures list-resource-groups once and finds one token request for its one audience", async () => {
     const args = ["--runs", "1", "--sample", "list-resource-groups", "--json"];
-    const run = await runTsx(REPO_ROOT, "scripts/bench.ts", args, noEmulator, { timeoutMs: 90_000 });
+    const run = await runNode(REPO_ROOT, ["scripts/bench.ts"], args, noEmulator, { timeoutMs: 90_000 });
     expect(run.status, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout) as BenchDocument;
     expect(document).toMatchObject({ ok: true, runs: 1, problems: [] });
@@ -46,7 +46,7 @@ describe("pnpm bench", () => {
   });
 
   it("refuses an unknown sample with exit 2", async () => {
-    const run = await runTsx(REPO_ROOT, "scripts/bench.ts", ["--sample", "hello-world"], noEmulator);
+    const run = await runNode(REPO_ROOT, ["scripts/bench.ts"], ["--sample", "hello-world"], noEmulator);
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).toContain("Unknown --sample hello-world");
   });

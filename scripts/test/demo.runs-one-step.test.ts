@@ -1,14 +1,14 @@
 // `pnpm demo --step 3` as a user runs it: one emulator, the step's heading (what it ports, what happens), the
 // sample's own output streamed, and the summary table; exit 0.
 
-import { REPO_ROOT, runTsx } from "@msi-samples/sample-runner";
+import { REPO_ROOT, runNode } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
 
 const noEmulator = { env: {}, unsetEnv: [] };
 
 describe("pnpm demo --step 3", () => {
   it("walks through list-resource-groups and exits 0", async () => {
-    const run = await runTsx(REPO_ROOT, "scripts/demo.ts", ["--step", "3"], noEmulator, {
+    const run = await runNode(REPO_ROOT, ["scripts/demo.ts"], ["--step", "3"], noEmulator, {
       timeoutMs: 90_000,
     });
     const output = `${run.stdout}\n--- stderr\n${run.stderr}`;

@@ -48,9 +48,9 @@ export function run(
   });
 }
 
-/** `pnpm export-sample ...` as the root script runs it: `tsx scripts/export-sample.ts` from the repository root. */
+/** `pnpm export-sample ...` as the root script runs it: `node scripts/export-sample.ts` from the repository root. */
 export function runExportSample(args: readonly string[]): Promise<RunResult> {
-  return run(process.execPath, ["--import", "tsx", "scripts/export-sample.ts", ...args], {
+  return run(process.execPath, ["scripts/export-sample.ts", ...args], {
     cwd: REPO_ROOT,
     env: withoutOuterPackageManager(process.env),
   });

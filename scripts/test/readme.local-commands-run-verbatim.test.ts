@@ -28,7 +28,7 @@ function localBlocks(readme: string): ReadmeBlock[] {
 function scriptOf(blocks: readonly ReadmeBlock[]): string {
   const lines = ["set -euo pipefail", "! command -v pnpm && ! command -v tsx   # only Node.js and npm"];
   blocks.forEach((block, index) => {
-    lines.push(`echo "### README block ${index + 1}"`);
+    lines.push(`echo "### README block ${index + 1} at $SECONDS s"`);
     if (!block.background) {
       lines.push(block.code);
       return;

@@ -2,7 +2,6 @@
 // environment of a running emulator: the one way the tests, `pnpm demo` and `pnpm bench` start samples.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -67,16 +66,6 @@ export function sampleDirectory(sample: SampleName): string {
   return path.join(REPO_ROOT, "samples", sample);
 }
 
-/** The tsx command-line script the sample's own `pnpm start` runs (its devDependency), to start with this Node. */
-export function tsxCliFor(directory: string): string {
-  const require = createRequire(path.join(directory, "package.json"));
-  const manifestPath = require.resolve("tsx/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin: string | Record<string, string> };
-  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin.tsx;
-  if (!bin) throw new Error(`tsx in ${path.dirname(manifestPath)} names no bin`);
-  return path.join(path.dirname(manifestPath), bin);
-}
-
 /** The caller's environment, pointed at the emulator: its variables set, conflicting and sample settings removed. */
 export function emulatorEnvironment(
   emulator: EmulatorEnvironment,
@@ -89,17 +78,6 @@ export function emulatorEnvironment(
     else env[name] = value;
   }
   return env;
-}
-
-/** Runs `tsx <script> <args>` in `directory` against the emulator; stdin is closed, so nothing can prompt. */
-export function runTsx(
-  directory: string,
-  script: string,
-  args: readonly string[],
-  emulator: EmulatorEnvironment,
-  options: RunSampleOptions = {},
-): Promise<Omit<SampleRun, "sample">> {
-  return runNode(directory, [tsxCliFor(directory), script], args, emulator, options);
 }
 
 /** Runs `node <nodeArgs> <args>` in `directory` against the emulator; stdin is closed, so nothing can prompt. */
