@@ -4,18 +4,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { explainError, getInstanceMetadata, InstanceMetadataError } from "../src/index.ts";
 import { reportOf, runScript } from "./support/child-process.ts";
-import { computeMetadata, type FakeImds, startFakeImds } from "./support/fake-imds.ts";
-import { type HttpStub, type Reply, startHttpStub } from "./support/http-stub.ts";
+import { computeMetadata, type FakeImds, fakeImdsForTest, startFakeImds } from "./support/fake-imds.ts";
+import { type Reply, startHttpStub } from "./support/http-stub.ts";
 
 // getInstanceMetadata reads the VM's compute metadata from IMDS, with the Metadata header, at the address and
 // through the proxy the credential would use.
 describe("getInstanceMetadata", () => {
   let imds: FakeImds | undefined;
-  let proxy: HttpStub | undefined;
   afterEach(async () => {
     await imds?.close();
-    await proxy?.close();
-    imds = proxy = undefined;
+    imds = undefined;
   });
 
   it("returns the subscription, resource group, location, name, VM ID and more", async () => {
@@ -59,8 +57,10 @@ describe("getInstanceMetadata", () => {
     expect(metadata.tags).toEqual({ a: "1", b: "x:y" });
   });
 
-  it("goes through the proxy of HTTPS_PROXY, like the credential", async () => {
-    proxy = await startHttpStub(() => ({ status: 200, json: computeMetadata }));
+  // Each in a child process of its own (the SDK reads the proxy once per process), so these two run concurrently.
+  it.concurrent("goes through the proxy of HTTPS_PROXY, like the credential", async (context) => {
+    const proxy = await startHttpStub(() => ({ status: 200, json: computeMetadata }));
+    context.onTestFinished(() => proxy.close());
     const run = await runScript("instance-metadata.ts", {
       env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://imds.test", HTTPS_PROXY: proxy.url },
     });
@@ -70,9 +70,10 @@ describe("getInstanceMetadata", () => {
     );
   });
 
-  it("bypasses the proxy for a host in NO_PROXY", async () => {
-    imds = await startFakeImds();
-    proxy = await startHttpStub(() => ({ status: 502, text: "proxy should not be used" }));
+  it.concurrent("bypasses the proxy for a host in NO_PROXY", async (context) => {
+    const imds = await fakeImdsForTest(context);
+    const proxy = await startHttpStub(() => ({ status: 502, text: "proxy should not be used" }));
+    context.onTestFinished(() => proxy.close());
     const run = await runScript("instance-metadata.ts", {
       env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" },
     });
