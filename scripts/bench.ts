@@ -8,12 +8,19 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "@msi-samples/emulator";
+import {
+  type RequestTally,
+  runNode,
+  runSample,
+  SAMPLE_NAMES,
+  type SampleName,
+  sampleDirectory,
+  tallyRequests,
+} from "@msi-samples/sample-runner";
 import { writeBundle } from "./export/bundle.ts";
 import { loadEsbuild } from "./export/load-esbuild.ts";
 import { readSourceReference } from "./export/source-reference.ts";
 import { REPO_ROOT, readPackageJson } from "./export/workspace.ts";
-import { type RequestTally, tallyRequests } from "./lib/request-tally.ts";
-import { runNode, runSample, SAMPLE_NAMES, type SampleName, sampleDirectory } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
 import { median } from "./lib/statistics.ts";
 

@@ -2,9 +2,8 @@
 // introduced by what it ports and what it is about to do, then a summary. Exits 0 only if every step succeeded.
 import { parseArgs } from "node:util";
 import { type Emulator, startEmulator } from "@msi-samples/emulator";
+import { runSample, type SampleRun, tallyRequests } from "@msi-samples/sample-runner";
 import { PNPM } from "./lib/quick-start-commands.ts";
-import { tallyRequests } from "./lib/request-tally.ts";
-import { runSample, type SampleRun } from "./lib/run-sample.ts";
 import { CATALOG, type CatalogEntry } from "./lib/sample-catalog.ts";
 
 const usage = `Runs the five managed-identity samples against a local emulator of an Azure VM, one after another,

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startEmulator } from "@msi-samples/emulator";
+import { REPO_ROOT, runSample } from "@msi-samples/sample-runner";
 import { launchChromium } from "./lib/chromium-browser.ts";
-import { REPO_ROOT, runSample } from "./lib/run-sample.ts";
 
 const OUT_DIR = path.join(REPO_ROOT, "packages/emulator/docs");
 const VIEWPORT = { width: 1440, height: 1000 };

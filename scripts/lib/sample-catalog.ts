@@ -1,7 +1,7 @@
 // The five samples in walkthrough order: what each ports, what it is about to do, and the flags `pnpm demo` and
 // `pnpm bench` run it with against the emulator's world.
 import type { Scenario } from "@msi-samples/emulator";
-import type { SampleName } from "./run-sample.ts";
+import type { SampleName } from "@msi-samples/sample-runner";
 
 export interface CatalogEntry {
   step: number;

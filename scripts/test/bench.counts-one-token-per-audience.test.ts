@@ -1,7 +1,8 @@
 // `pnpm bench --runs 1 --sample list-resource-groups --json` runs, and its request counts hold: one IMDS token for
 // the one audience, one ARM request as in the original. Nothing here judges speed.
+
+import { REPO_ROOT, runNode } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runNode } from "../lib/run-sample.ts";
 
 const noEmulator = { env: {}, unsetEnv: [] };
 

@@ -1,7 +1,8 @@
 // `pnpm demo` checks its flags before starting anything: a step that does not exist exits 2 and says which exist;
 // --help lists the steps and exits 0.
+
+import { REPO_ROOT, runNode } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runNode } from "../lib/run-sample.ts";
 
 const noEmulator = { env: {}, unsetEnv: [] };
 

@@ -1,7 +1,8 @@
 // `pnpm demo --step 3` as a user runs it: one emulator, the step's heading (what it ports, what happens), the
 // sample's own output streamed, and the summary table; exit 0.
+
+import { REPO_ROOT, runNode } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runNode } from "../lib/run-sample.ts";
 
 const noEmulator = { env: {}, unsetEnv: [] };
 

@@ -3,8 +3,8 @@
 // Each check is also run against a broken example, so that it is known to fail when it should.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { REPO_ROOT } from "@msi-samples/sample-runner";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../lib/run-sample.ts";
 import {
   filesUnder,
   isExternal,

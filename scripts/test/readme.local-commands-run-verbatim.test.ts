@@ -7,8 +7,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { REPO_ROOT } from "@msi-samples/sample-runner";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../lib/run-sample.ts";
 
 interface ReadmeBlock {
   background: boolean;

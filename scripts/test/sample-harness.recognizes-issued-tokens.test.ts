@@ -2,8 +2,8 @@
 // emulator really issues (both identities, both audiences), so that check can fail.
 
 import { type Emulator, startEmulator } from "@msi-samples/emulator";
+import { JWT_PATTERN } from "@msi-samples/sample-runner/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JWT_PATTERN } from "./support/sample-end-to-end.ts";
 
 describe("JWT_PATTERN", () => {
   let emulator: Emulator;

@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { REPO_ROOT } from "@msi-samples/sample-runner";
+import { describeRun, JWT_PATTERN, sampleRunner } from "@msi-samples/sample-runner/test";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumExecutable, launchChromium } from "../../../scripts/lib/chromium-browser.ts";
-import { REPO_ROOT } from "../../../scripts/lib/run-sample.ts";
-import { describeRun, JWT_PATTERN, sampleRunner } from "../../../scripts/test/support/sample-end-to-end.ts";
 import { type Emulator, startEmulator } from "../src/index.ts";
 import { SUBSCRIPTION_ID, SYSTEM_PRINCIPAL_ID } from "./default-scenario.ts";
 import { toolRequirement } from "./other-clients/client-processes.ts";

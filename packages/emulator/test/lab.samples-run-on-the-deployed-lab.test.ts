@@ -7,13 +7,13 @@ import { fileURLToPath } from "node:url";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   describeRun,
   expectRoleAssignmentHint,
   type SampleTestRun,
   sampleRunner,
-} from "../../../scripts/test/support/sample-end-to-end.ts";
+} from "@msi-samples/sample-runner/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOptionsFor, type Emulator, startEmulator } from "../src/index.ts";
 import {
   ARM_SCOPE,

@@ -1,6 +1,7 @@
 // A stand-in for IMDS (token and instance-metadata endpoints) on 127.0.0.1, answering like the real one or failing
 // on purpose. Tests point the code at it with AZURE_POD_IDENTITY_AUTHORITY_HOST; the emulator can replace it.
 import { UnsecuredJWT } from "jose";
+import type { TestContext } from "vitest";
 import { type HttpStub, type RecordedRequest, type Reply, startHttpStub } from "./http-stub.ts";
 
 export const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -130,4 +131,14 @@ export async function startFakeImds(options: FakeImdsOptions = {}): Promise<Fake
     ...stub,
     tokenRequests: () => stub.requests.filter((request) => request.path.startsWith("/metadata/identity/")),
   };
+}
+
+/** A fake IMDS closed when the test ends: `context` is the test's own, so that concurrent tests each close theirs. */
+export async function fakeImdsForTest(
+  context: Pick<TestContext, "onTestFinished">,
+  options: FakeImdsOptions = {},
+): Promise<FakeImds> {
+  const imds = await startFakeImds(options);
+  context.onTestFinished(() => imds.close());
+  return imds;
 }

@@ -4,7 +4,7 @@ import {
   runScript as runIdentityScript,
   type ScriptOptions,
   type ScriptRun,
-} from "../../../identity/test/support/child-process.ts";
+} from "@msi-samples/identity/test/child-process";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 

@@ -1,2 +1,2 @@
 // The identity package's fake IMDS, for the settings that come from instance metadata.
-export * from "../../../identity/test/support/fake-imds.ts";
+export * from "@msi-samples/identity/test/fake-imds";
