@@ -6,7 +6,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, DEFAULT_SCENARIO_PATH, type Emulator, startEmulator } from "../../src/index.ts";
+import { clientOptionsFor, DEFAULT_SCENARIO_PATH, type Emulator } from "../../src/index.ts";
 import {
   armFailureOf,
   armTemplate,

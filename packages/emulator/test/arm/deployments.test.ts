@@ -8,7 +8,7 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueString } from "../../src/arm/deployments/template-engine/index.ts";
-import { clientOptionsFor, type Emulator, startEmulator } from "../../src/index.ts";
+import { clientOptionsFor, type Emulator } from "../../src/index.ts";
 import {
   armFailureOf,
   armTemplate,

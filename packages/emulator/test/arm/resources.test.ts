@@ -8,7 +8,7 @@ import { StorageManagementClient } from "@azure/arm-storage";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, type Emulator, startEmulator } from "../../src/index.ts";
+import { clientOptionsFor, type Emulator } from "../../src/index.ts";
 import {
   armFailureOf,
   armTemplate,

@@ -2,7 +2,7 @@
 // permission 403.
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientOptionsFor, type Emulator, startEmulator } from "../../src/index.ts";
+import { clientOptionsFor, type Emulator } from "../../src/index.ts";
 import {
   SUBSCRIPTION_ID,
   SYSTEM_CLIENT_ID,
