@@ -483,70 +483,6 @@ describe("template deployments", () => {
   });
 });
 
-// ARM starts each resource of a deployment as soon as the resources it depends on are deployed: two independent
-// storage accounts are created at the same time (their deployment operations overlap), and a resource that depends
-// on both starts only after both finished. Realistic latency makes each create take seconds, so the overlap shows in
-// the operations' start and end times (Deployments - operations list: timestamp = end, duration).
-const account = (name: string) => ({
-  type: "Microsoft.Storage/storageAccounts",
-  apiVersion: "2023-05-01",
-  name,
-  location: "westus2",
-  sku: { name: "Standard_LRS" },
-  kind: "StorageV2",
-});
-
-/** An ISO 8601 duration such as PT3.512S, in milliseconds. */
-const durationMs = (duration: string) => Number(/PT([\d.]+)S/.exec(duration)?.[1] ?? 0) * 1000;
-
-describe("a deployment's independent resources", () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulatorOnFilePort({ latency: "realistic" });
-  });
-  afterAll(() => emulator.stop());
-
-  it("are created in parallel, and a dependent resource waits for both", async () => {
-    const options = clientOptionsFor(emulator);
-    const client = new DeploymentsClient(new ManagedIdentityCredential(options), SUBSCRIPTION_ID, options);
-    const template = armTemplate({
-      resources: [
-        account("msiparallela"),
-        account("msiparallelb"),
-        {
-          type: "Microsoft.ManagedIdentity/userAssignedIdentities",
-          apiVersion: "2023-01-31",
-          name: "id-after-both",
-          location: "westus2",
-          dependsOn: ["msiparallela", "msiparallelb"].map(
-            (name) => `[resourceId('Microsoft.Storage/storageAccounts', '${name}')]`,
-          ),
-        },
-      ],
-    });
-    const result = await client.deployments.beginCreateOrUpdateAndWait(
-      "rg-msi-samples",
-      "parallel",
-      { properties: { mode: "Incremental", template } },
-      { updateIntervalInMs: 500 },
-    );
-    expect(result.properties?.provisioningState).toBe("Succeeded");
-
-    const spans = new Map<string, { start: number; end: number }>();
-    for await (const operation of client.deploymentOperations.list("rg-msi-samples", "parallel")) {
-      const name = operation.properties?.targetResource?.resourceName;
-      const end = operation.properties?.timestamp?.getTime() ?? 0;
-      if (name) spans.set(name, { start: end - durationMs(operation.properties?.duration ?? ""), end });
-    }
-    const [a, b, after] = ["msiparallela", "msiparallelb", "id-after-both"].map((name) => spans.get(name));
-    if (!a || !b || !after) throw new Error(`missing operations: ${[...spans.keys()].join(", ")}`);
-    // Overlap: each account started before the other one ended.
-    expect(a.start).toBeLessThan(b.end);
-    expect(b.start).toBeLessThan(a.end);
-    expect(after.start).toBeGreaterThanOrEqual(Math.max(a.end, b.end));
-  }, 60_000);
-});
-
 // The workshop lab template (shared/templates/lab-vm.json) deploys as on Azure: the VM with its system- and
 // user-assigned identities, the network, the RBAC vault and its secret, and the role assignments, which take effect
 // at once; role assignments a deployment makes (at the group, or with `scope` on a resource) change what an identity
@@ -792,10 +728,25 @@ describe("the lab template and role assignments from deployments", () => {
   });
 });
 
-// With latency "realistic" (the demos' `--latency realistic`), long-running operations take a few seconds and say so:
-// a deployment goes Accepted, Running, Succeeded with Retry-After on every poll, its storage account is Creating
-// meanwhile, and a new vault spends a moment in RegisteringDns while the SDK polls it.
-describe("realistic latency", () => {
+// ARM starts each resource of a deployment as soon as the resources it depends on are deployed: two independent
+// storage accounts are created at the same time (their deployment operations overlap), and a resource that depends
+// on both starts only after both finished. Realistic latency makes each create take seconds, so the overlap shows in
+// the operations' start and end times (Deployments - operations list: timestamp = end, duration).
+const account = (name: string) => ({
+  type: "Microsoft.Storage/storageAccounts",
+  apiVersion: "2023-05-01",
+  name,
+  location: "westus2",
+  sku: { name: "Standard_LRS" },
+  kind: "StorageV2",
+});
+
+/** An ISO 8601 duration such as PT3.512S, in milliseconds. */
+const durationMs = (duration: string) => Number(/PT([\d.]+)S/.exec(duration)?.[1] ?? 0) * 1000;
+
+// Tests that wait on realistic latency's timers share one emulator and run side by side: their deployments, accounts
+// and vault have names of their own, so none sees another's, and the waits overlap instead of adding up.
+describe.concurrent("with realistic latency", () => {
   let emulator: Emulator;
   let token: string;
   beforeAll(async () => {
@@ -804,71 +755,118 @@ describe("realistic latency", () => {
   });
   afterAll(() => emulator.stop());
 
-  const request = (method: string, path: string, body?: unknown) =>
-    httpsThroughProxy(emulator.port, {
-      method,
-      path,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  it("keeps a deployment Accepted, then Running, then Succeeded, with Retry-After while it runs", async () => {
-    const deploymentPath = `/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/rg-msi-samples/providers/Microsoft.Resources/deployments/slow?api-version=2026-06-01`;
-    const put = await request("PUT", deploymentPath, {
-      properties: {
-        mode: "Incremental",
-        template: armTemplate({ resources: [storageAccountResource("slowaccount")] }),
-      },
-    });
-    expect(put.status).toBe(201);
-    expect(put.headers["retry-after"]).toBe("1");
-    expect(put.json).toMatchObject({ properties: { provisioningState: "Accepted" } });
-    const statusUrl = new URL(String(put.headers["azure-asyncoperation"]));
-
-    const deploymentStates: string[] = [];
-    const accountStates: string[] = [];
-    for (;;) {
-      const status = await request("GET", `${statusUrl.pathname}${statusUrl.search}`);
-      const state = (status.json as { status: string }).status;
-      if (deploymentStates.at(-1) !== state) deploymentStates.push(state);
-      if (state === "Succeeded" || state === "Failed") break;
-      expect(status.headers["retry-after"]).toBe("1");
-      const account = await request(
-        "GET",
-        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-msi-samples/providers/Microsoft.Storage/storageAccounts/slowaccount?api-version=2026-09-01`,
+  describe("a deployment's independent resources", () => {
+    it("are created in parallel, and a dependent resource waits for both", async () => {
+      const options = clientOptionsFor(emulator);
+      const client = new DeploymentsClient(new ManagedIdentityCredential(options), SUBSCRIPTION_ID, options);
+      const template = armTemplate({
+        resources: [
+          account("msiparallela"),
+          account("msiparallelb"),
+          {
+            type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+            apiVersion: "2023-01-31",
+            name: "id-after-both",
+            location: "westus2",
+            dependsOn: ["msiparallela", "msiparallelb"].map(
+              (name) => `[resourceId('Microsoft.Storage/storageAccounts', '${name}')]`,
+            ),
+          },
+        ],
+      });
+      const result = await client.deployments.beginCreateOrUpdateAndWait(
+        "rg-msi-samples",
+        "parallel",
+        { properties: { mode: "Incremental", template } },
+        { updateIntervalInMs: 500 },
       );
-      const accountState =
-        account.status === 200
-          ? (account.json as { properties: { provisioningState: string } }).properties.provisioningState
-          : "none";
-      if (accountStates.at(-1) !== accountState) accountStates.push(accountState);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(deploymentStates).toEqual(["Accepted", "Running", "Succeeded"]);
-    expect(accountStates).toEqual(expect.arrayContaining(["Creating"]));
+      expect(result.properties?.provisioningState).toBe("Succeeded");
+
+      const spans = new Map<string, { start: number; end: number }>();
+      for await (const operation of client.deploymentOperations.list("rg-msi-samples", "parallel")) {
+        const name = operation.properties?.targetResource?.resourceName;
+        const end = operation.properties?.timestamp?.getTime() ?? 0;
+        if (name) spans.set(name, { start: end - durationMs(operation.properties?.duration ?? ""), end });
+      }
+      const [a, b, after] = ["msiparallela", "msiparallelb", "id-after-both"].map((name) => spans.get(name));
+      if (!a || !b || !after) throw new Error(`missing operations: ${[...spans.keys()].join(", ")}`);
+      // Overlap: each account started before the other one ended.
+      expect(a.start).toBeLessThan(b.end);
+      expect(b.start).toBeLessThan(a.end);
+      expect(after.start).toBeGreaterThanOrEqual(Math.max(a.end, b.end));
+    }, 60_000);
   });
 
-  it("lets the SDK wait for a vault that is still registering its DNS name", async () => {
-    const options = clientOptionsFor(emulator);
-    const client = new ResourceManagementClient(
-      new ManagedIdentityCredential(options),
-      SUBSCRIPTION_ID,
-      options,
-    );
-    const vault = await client.resources.createOrUpdate(
-      "rg-msi-samples",
-      "Microsoft.KeyVault",
-      "",
-      "vaults",
-      "kv-slow-dns",
-      "2026-02-01",
-      {
-        location: "westus2",
-        properties: { tenantId: TENANT_ID, sku: { family: "A", name: "standard" } },
-      },
-    );
-    expect(vault.properties?.provisioningState).toBe("Succeeded");
-    const vaultRequests = emulator.requests().filter((e) => e.path.includes("/vaults/kv-slow-dns"));
-    expect(vaultRequests.map((e) => e.method)).toEqual(expect.arrayContaining(["PUT", "GET"]));
+  // With latency "realistic" (the demos' `--latency realistic`), long-running operations take a few seconds and say so:
+  // a deployment goes Accepted, Running, Succeeded with Retry-After on every poll, its storage account is Creating
+  // meanwhile, and a new vault spends a moment in RegisteringDns while the SDK polls it.
+  describe("realistic latency", () => {
+    const request = (method: string, path: string, body?: unknown) =>
+      httpsThroughProxy(emulator.port, {
+        method,
+        path,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+
+    it("keeps a deployment Accepted, then Running, then Succeeded, with Retry-After while it runs", async () => {
+      const deploymentPath = `/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/rg-msi-samples/providers/Microsoft.Resources/deployments/slow?api-version=2026-06-01`;
+      const put = await request("PUT", deploymentPath, {
+        properties: {
+          mode: "Incremental",
+          template: armTemplate({ resources: [storageAccountResource("slowaccount")] }),
+        },
+      });
+      expect(put.status).toBe(201);
+      expect(put.headers["retry-after"]).toBe("1");
+      expect(put.json).toMatchObject({ properties: { provisioningState: "Accepted" } });
+      const statusUrl = new URL(String(put.headers["azure-asyncoperation"]));
+
+      const deploymentStates: string[] = [];
+      const accountStates: string[] = [];
+      for (;;) {
+        const status = await request("GET", `${statusUrl.pathname}${statusUrl.search}`);
+        const state = (status.json as { status: string }).status;
+        if (deploymentStates.at(-1) !== state) deploymentStates.push(state);
+        if (state === "Succeeded" || state === "Failed") break;
+        expect(status.headers["retry-after"]).toBe("1");
+        const account = await request(
+          "GET",
+          `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-msi-samples/providers/Microsoft.Storage/storageAccounts/slowaccount?api-version=2026-09-01`,
+        );
+        const accountState =
+          account.status === 200
+            ? (account.json as { properties: { provisioningState: string } }).properties.provisioningState
+            : "none";
+        if (accountStates.at(-1) !== accountState) accountStates.push(accountState);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(deploymentStates).toEqual(["Accepted", "Running", "Succeeded"]);
+      expect(accountStates).toEqual(expect.arrayContaining(["Creating"]));
+    });
+
+    it("lets the SDK wait for a vault that is still registering its DNS name", async () => {
+      const options = clientOptionsFor(emulator);
+      const client = new ResourceManagementClient(
+        new ManagedIdentityCredential(options),
+        SUBSCRIPTION_ID,
+        options,
+      );
+      const vault = await client.resources.createOrUpdate(
+        "rg-msi-samples",
+        "Microsoft.KeyVault",
+        "",
+        "vaults",
+        "kv-slow-dns",
+        "2026-02-01",
+        {
+          location: "westus2",
+          properties: { tenantId: TENANT_ID, sku: { family: "A", name: "standard" } },
+        },
+      );
+      expect(vault.properties?.provisioningState).toBe("Succeeded");
+      const vaultRequests = emulator.requests().filter((e) => e.path.includes("/vaults/kv-slow-dns"));
+      expect(vaultRequests.map((e) => e.method)).toEqual(expect.arrayContaining(["PUT", "GET"]));
+    });
   });
 });

@@ -9,13 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/index.ts";
 import { defaultScenarioWith } from "../support/arm-fixtures.ts";
 import { SCENARIO_GROUPS, SUBSCRIPTION_ID } from "../support/default-scenario.ts";
-import { REPO_ROOT, runCli, spawnCli, waitForOutput } from "../support/emulator-cli.ts";
+import { CLI_COMMAND, REPO_ROOT, runCli, spawnCli, waitForOutput } from "../support/emulator-cli.ts";
 import { type ForeignHttpsServer, startForeignHttpsServer } from "../support/foreign-https-server.ts";
 
 // `emulator env` in a real bash with real curl and node: the shell keeps working (a host that is not Azure's is reached
 // through the tunnel), the user's own CA still verifies, Azure's other hosts are refused, and `env --unset` puts the
 // shell back as it was. Every server is on loopback.
-const CLI = `"${process.execPath}" --import tsx packages/emulator/src/cli.ts`;
 
 /** The test process's environment without the emulator settings vitest's global setup gave it. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
@@ -61,7 +60,7 @@ describe("a shell under `emulator env`", () => {
     const result = await bash(
       `set -u
        export NODE_EXTRA_CA_CERTS="${target.caPath}"
-       eval "$(${CLI} env --home "${home}")"
+       eval "$(${CLI_COMMAND} env --home "${home}")"
        curl -sS --noproxy '' https://localhost:${target.port}/curl-through-tunnel; echo
        node -e "require('https').get('https://localhost:${target.port}/node-direct', r => r.pipe(process.stdout))"; echo`,
       cleanEnvironment(),
@@ -73,7 +72,7 @@ describe("a shell under `emulator env`", () => {
 
   it("sends Resource Manager to the emulator, verified by curl, and refuses Azure's sign-in host", async () => {
     const result = await bash(
-      `eval "$(${CLI} env --home "${home}")"
+      `eval "$(${CLI_COMMAND} env --home "${home}")"
        curl -sS -o /dev/null -w '%{http_code}\\n' 'https://management.azure.com/subscriptions?api-version=2022-12-01'
        curl -sS https://login.microsoftonline.com/ || echo "curl exit $?"`,
       cleanEnvironment(),
@@ -86,9 +85,9 @@ describe("a shell under `emulator env`", () => {
   it("is undone by `env --unset`, even after two evals, back to the user's own values", async () => {
     const result = await bash(
       `export NODE_EXTRA_CA_CERTS="${target.caPath}" NO_PROXY=corp.example
-       eval "$(${CLI} env --home "${home}")"
-       eval "$(${CLI} env --home "${home}")"
-       eval "$(${CLI} env --unset)"
+       eval "$(${CLI_COMMAND} env --home "${home}")"
+       eval "$(${CLI_COMMAND} env --home "${home}")"
+       eval "$(${CLI_COMMAND} env --unset)"
        echo "NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS NO_PROXY=$NO_PROXY HTTPS_PROXY=\${HTTPS_PROXY-unset} CURL_CA_BUNDLE=\${CURL_CA_BUNDLE-unset}"
        env | grep -c '^MSI_EMULATOR_' || true`,
       cleanEnvironment(),
@@ -201,7 +200,11 @@ describe("one running `start` per home", () => {
     expect(first.pid).toBe(first.child.pid);
 
     const statePath = path.join(dir, "never-written.json");
-    const second = await runCli(["start", "--home", home, "--state", statePath]);
+    // Both refusals change nothing, so they run side by side.
+    const [second, throughEnvironment] = await Promise.all([
+      runCli(["start", "--home", home, "--state", statePath]),
+      runCli(["start"], { MSI_EMULATOR_HOME: home }),
+    ]);
     expect(second.status).toBe(1);
     expect(second.stdout).toBe("");
     expect(second.stderr).toContain(
@@ -212,7 +215,6 @@ describe("one running `start` per home", () => {
     expect(await runtimeFile()).toMatchObject({ pid: first.pid, proxyPort: first.port });
     expect(await proxyOfEnv()).toBe(`http://127.0.0.1:${first.port}`);
 
-    const throughEnvironment = await runCli(["start"], { MSI_EMULATOR_HOME: home });
     expect(throughEnvironment.status).toBe(1);
     expect(throughEnvironment.stderr).toContain(`already running with the home ${home} (pid ${first.pid},`);
   });
@@ -292,7 +294,12 @@ describe("the CLI's --vm option and vm command", () => {
       ),
     );
 
-    const shown = await runCli(["vm", "--home", home]);
+    // Showing and the two refusals change nothing: they run side by side, before the switch.
+    const [shown, unknown, malformed] = await Promise.all([
+      runCli(["vm", "--home", home]),
+      runCli(["vm", "--home", home, APP_VM_ID.replace("vm-app", "vm-nope")]),
+      runCli(["vm", "--home", home, "vm-app"]),
+    ]);
     expect(shown.status, shown.stderr).toBe(0);
     expect(shown.stdout.trim()).toBe(started[1]);
 
@@ -300,10 +307,8 @@ describe("the CLI's --vm option and vm command", () => {
     expect(back.stdout).toContain("IMDS answers as VM 'vm-msi-samples'");
     expect(back.stdout).toContain("user-assigned 'id-msi-samples'");
 
-    const unknown = await runCli(["vm", "--home", home, APP_VM_ID.replace("vm-app", "vm-nope")]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("There is no virtual machine");
-    const malformed = await runCli(["vm", "--home", home, "vm-app"]);
     expect(malformed.status).not.toBe(0);
     expect(malformed.stderr).toContain("not a VM's resource ID");
   });

@@ -16,6 +16,7 @@ import {
   azureCliRequirement,
   type ClientResult,
   expectSuccess,
+  freshAzureConfigDir,
   OTHER_CLIENTS_DIR,
   runClient,
 } from "./client-processes.ts";
@@ -30,7 +31,12 @@ const SCRIPTS = path.join(OTHER_CLIENTS_DIR, "azure-cli");
 const SCRIPT_TIMEOUT_MS = 180_000;
 
 const cleanups: (() => Promise<void>)[] = [];
+/** The file's one AZURE_CONFIG_DIR (see freshAzureConfigDir). */
+let configDir = "";
 
+beforeAll(async () => {
+  if (requirement.run) configDir = await freshAzureConfigDir(cleanups);
+});
 afterAll(async () => {
   await Promise.all(cleanups.map((cleanup) => cleanup()));
 });
@@ -64,9 +70,7 @@ describe.runIf(requirement.run)("the Azure CLI against the emulator", () => {
   beforeAll(async () => {
     if (requirement.missing) throw new Error(requirement.missing);
     emulator = await startEmulator();
-    // One AZURE_CONFIG_DIR per emulator, shared by its tests: the CLI's first command in a fresh one builds its
-    // command index (about 3 s more); every script signs in again anyway.
-    env = await azureCliEnvironment(emulator, cleanups);
+    env = azureCliEnvironment(emulator, configDir);
   });
 
   afterAll(async () => {
@@ -205,13 +209,20 @@ describe.runIf(requirement.run)(
   "the Azure CLI when the identity is Reader on one resource group only",
   () => {
     let emulator: Emulator;
+    let env: NodeJS.ProcessEnv;
 
     beforeAll(async () => {
       if (requirement.missing) throw new Error(requirement.missing);
       emulator = await startEmulator({
         scenario: path.join(path.dirname(DEFAULT_SCENARIO_PATH), "missing-role.json"),
       });
-    });
+      env = azureCliEnvironment(emulator, configDir);
+      // One sign-in for both tests; each then runs the one command it is about.
+      expectSuccess(
+        await runClient("az", ["login", "--identity", "--output", "none"], env, SCRIPT_TIMEOUT_MS),
+        "az login --identity",
+      );
+    }, SCRIPT_TIMEOUT_MS);
 
     afterAll(async () => {
       await emulator?.stop();
@@ -221,9 +232,9 @@ describe.runIf(requirement.run)(
       "lists the one group its role covers with az group list, as Azure answers 200 with what the caller may read",
       async () => {
         const result = await runClient(
-          "bash",
-          ["-c", "az login --identity --output none && az group list --query '[].name' --output json"],
-          await azureCliEnvironment(emulator, cleanups),
+          "az",
+          ["group", "list", "--query", "[].name", "--output", "json"],
+          env,
           SCRIPT_TIMEOUT_MS,
         );
         expectSuccess(result, "az group list");
@@ -235,10 +246,9 @@ describe.runIf(requirement.run)(
     it(
       "prints ARM's AuthorizationFailed message for another group and exits with status 1",
       async () => {
-        const env = await azureCliEnvironment(emulator, cleanups);
         const result = await runClient(
-          "bash",
-          ["-c", "az login --identity --output none && az group show --name rg-workshop-data --output json"],
+          "az",
+          ["group", "show", "--name", "rg-workshop-data", "--output", "json"],
           env,
           SCRIPT_TIMEOUT_MS,
         );
@@ -280,7 +290,7 @@ describe.runIf(requirement.run)("the Azure CLI off the samples' path", () => {
       const result = await runClient(
         "bash",
         [path.join(OTHER_CLIENTS_DIR, "azure-cli", "providers-and-soft-deleted-vault.sh")],
-        await azureCliEnvironment(emulator, cleanups, { OUT: out }),
+        azureCliEnvironment(emulator, configDir, { OUT: out }),
         OFF_PATH_SCRIPT_TIMEOUT_MS,
       );
       expectSuccess(result, "providers-and-soft-deleted-vault.sh");

@@ -287,9 +287,8 @@ describe("--state survives kill -9", () => {
       tags: { saved: "yes" },
     });
 
-    const env = await runCli(["env"]);
+    const [env, log] = await Promise.all([runCli(["env"]), runCli(["log"])]);
     expect(env.stdout).toContain(`export HTTPS_PROXY='http://127.0.0.1:${first.port}'`);
-    const log = await runCli(["log"]);
     expect(log.stdout).toMatch(
       /PUT\s+201 management\.azure\.com\/subscriptions\/.+\/resourcegroups\/rg-survives-kill/i,
     );

@@ -1,13 +1,16 @@
-// Runs the CLI as users do (`tsx packages/emulator/src/cli.ts ...` from the repo root) for end-to-end tests. Node
-// runs it with tsx's loader in-process (`node --import tsx`), so the child's PID is the emulator's own: kill -9 hits it.
+// Runs the CLI from the repo root for end-to-end tests, as `node packages/emulator/src/cli.ts ...`: Node's own type
+// stripping runs the TypeScript (half a second sooner than tsx's loader), and the child's PID is the emulator's own, so
+// kill -9 hits it.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
 const CLI = "packages/emulator/src/cli.ts";
+/** The CLI as a shell command line (for `eval "$(... env)"` in bash). */
+export const CLI_COMMAND = `"${process.execPath}" ${CLI}`;
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+  return spawn(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
