@@ -280,9 +280,11 @@ describe("the CLI and the dashboard", () => {
   });
 
   it("exec serves no dashboard unless asked, and prints its URL on stderr when asked", async () => {
-    const plain = await runCli(["exec", "--home", home, "--", process.execPath, "-e", ""]);
+    const [plain, asked] = await Promise.all([
+      runCli(["exec", "--home", home, "--", process.execPath, "-e", ""]),
+      runCli(["exec", "--dashboard", "--home", home, "--", process.execPath, "-e", ""]),
+    ]);
     expect(plain.stderr).not.toContain("dashboard");
-    const asked = await runCli(["exec", "--dashboard", "--home", home, "--", process.execPath, "-e", ""]);
     expect(asked.status).toBe(0);
     expect(asked.stderr).toMatch(/dashboard http:\/\/127\.0\.0\.1:\d+\//);
   });
