@@ -254,27 +254,11 @@ describe("files that are not an emulator state database", () => {
 // `start --state FILE`: a change acknowledged to the client is on disk, so even `kill -9` loses nothing; a restart on
 // the same file serves it again. Also checks `env` and `log` against the running instance.
 describe("--state survives kill -9", () => {
-  const children: ChildProcess[] = [];
-  let dir = "";
-  afterAll(async () => {
-    for (const child of children) child.kill("SIGKILL");
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function start(
-    statePath: string,
-    port = fileProxyPort(),
-  ): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawnCli(["start", "--state", statePath, "--port", String(port)]);
-    children.push(child);
-    const match = await waitForOutput(child, /proxy:\s+http:\/\/127\.0\.0\.1:(\d+)[\s\S]*Requests:/);
-    return { child, port: Number(match[1]) };
-  }
-
   it("keeps a resource group created before the crash", async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), "msi-emulator-state-"));
     const statePath = path.join(dir, "world.db");
-    const first = await start(statePath);
+    // The test home itself, the one `env` and `log` read when given no --home.
+    const testHome = process.env.MSI_EMULATOR_HOME ?? "";
+    const first = await start(statePath, fileProxyPort(), testHome);
     keepFileProxyPort(first.port);
     const options = clientOptionsFor({ port: first.port });
     const client = new ResourceManagementClient(
@@ -300,7 +284,7 @@ describe("--state survives kill -9", () => {
     expect(onDisk).toContain('"name":"rg-survives-kill"');
 
     // Same port: this process's IMDS client (msal-node keeps one per process) still points there.
-    await start(statePath, first.port);
+    await start(statePath, first.port, testHome);
     const group = await client.resourceGroups.get("rg-survives-kill");
     expect(group.tags).toEqual({ saved: "yes" });
   });
