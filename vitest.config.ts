@@ -1,5 +1,6 @@
-// One vitest run over every package and sample (`pnpm test`), in three projects that can also run apart
-// (`pnpm test --project <name>`): in-process unit tests, end-to-end tests, and the other clients (Azure CLI, Python).
+// One vitest run over every package and sample (`pnpm test`), in five projects that can also run apart
+// (`pnpm test --project <name>`): in-process unit tests, tests that only start child processes, end-to-end tests
+// with an SDK credential in the worker, the other clients (Azure CLI, Python, curl) and the browser.
 import { configDefaults, defineConfig } from "vitest/config";
 
 const EVERY_TEST = [
@@ -8,12 +9,14 @@ const EVERY_TEST = [
   "scripts/test/**/*.test.ts",
 ];
 /** Real programs other than Node's SDK (az, python3): the slowest files, a minute and more. */
-const OTHER_CLIENTS = ["packages/emulator/test/other-clients.*.test.ts"];
+const OTHER_CLIENTS = ["packages/emulator/test/other-clients/**/*.test.ts"];
+/** A real browser (chromium) driving the workshop dashboard. */
+const BROWSER = ["packages/emulator/test/dashboard/**/*.test.ts"];
 /** Pure functions and file reads, no emulator and no credential: safe to share one worker without isolation. */
 const IN_PROCESS = [
   "packages/emulator/test/template-engine/**/*.test.ts",
   "packages/emulator/test/layering/**/*.test.ts",
-  "packages/emulator/test/scenario.*.test.ts",
+  "packages/emulator/test/state/scenario-validation.test.ts",
 ];
 
 /**
@@ -24,6 +27,7 @@ const CHILD_PROCESSES_ONLY = [
   "samples/*/test/**/*.test.ts",
   "scripts/test/**/*.test.ts",
   "packages/sample-cli/test/**/*.test.ts",
+  "packages/emulator/test/cli/**/*.test.ts",
 ];
 
 export default defineConfig({
@@ -35,7 +39,7 @@ export default defineConfig({
     // The default report, then one plain "N passed, N failed" line for CI logs.
     reporters: ["default", "./scripts/vitest/plain-summary-reporter.ts"],
     // Creates the emulator's CA and sets NODE_EXTRA_CA_CERTS before the worker processes start (they read it at boot).
-    globalSetup: ["packages/emulator/test/global-setup.ts"],
+    globalSetup: ["packages/emulator/test/support/global-setup.ts"],
     projects: [
       // Without isolation the files reuse one worker instead of starting one each (about 1 s of imports per file).
       { extends: true, test: { name: "in-process", include: IN_PROCESS, isolate: false } },
@@ -46,10 +50,18 @@ export default defineConfig({
         test: {
           name: "end-to-end",
           include: EVERY_TEST,
-          exclude: [...configDefaults.exclude, ...OTHER_CLIENTS, ...IN_PROCESS, ...CHILD_PROCESSES_ONLY],
+          exclude: [
+            ...configDefaults.exclude,
+            ...OTHER_CLIENTS,
+            ...BROWSER,
+            ...IN_PROCESS,
+            ...CHILD_PROCESSES_ONLY,
+          ],
         },
       },
-      { extends: true, test: { name: "other-clients", include: OTHER_CLIENTS } },
+      // az, python3 and curl are child processes too: no isolation needed.
+      { extends: true, test: { name: "other-clients", include: OTHER_CLIENTS, isolate: false } },
+      { extends: true, test: { name: "browser", include: BROWSER } },
     ],
   },
 });

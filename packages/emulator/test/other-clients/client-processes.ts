@@ -91,17 +91,23 @@ export function azureCliRequirement(): { run: boolean; missing?: string } {
 }
 
 /**
- * The environment `az` runs in against `emulator`: quiet, and with a fresh AZURE_CONFIG_DIR so the CLI never reads or
- * writes the user's ~/.azure; the folder's removal is pushed onto `cleanups`.
+ * A fresh AZURE_CONFIG_DIR, so the CLI never reads or writes the user's ~/.azure; its removal is pushed onto
+ * `cleanups`. One per test file: the CLI's first command in a fresh one builds its command index (seconds), and every
+ * script signs in again anyway, so emulators of one file can share it.
  */
-export async function azureCliEnvironment(
-  emulator: Emulator,
-  cleanups: (() => Promise<void>)[],
-  extra: Record<string, string> = {},
-): Promise<NodeJS.ProcessEnv> {
+export async function freshAzureConfigDir(cleanups: (() => Promise<void>)[]): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "msi-emulator-az-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return emulatorEnvironment(emulator, { ...AZURE_CLI_QUIET_ENV, AZURE_CONFIG_DIR: dir, ...extra });
+  return dir;
+}
+
+/** The environment `az` runs in against `emulator`: quiet, with `configDir` as its AZURE_CONFIG_DIR. */
+export function azureCliEnvironment(
+  emulator: Emulator,
+  configDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return emulatorEnvironment(emulator, { ...AZURE_CLI_QUIET_ENV, AZURE_CONFIG_DIR: configDir, ...extra });
 }
 
 /** The process environment with the emulator's variables set and the ones it unsets removed, as `exec` does. */

@@ -1,5 +1,6 @@
 // Where the emulator knowingly answers a recorded request differently from Azure, and why. The replay suite fails on
 // any other difference, and on an entry here that no longer differs.
+
 export interface KnownDifference {
   /** `<recording file>#<entry index>`. */
   entry: string;

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Emulator } from "../../src/index.ts";
-import { httpsThroughProxy, proxiedHttp, type RawResponse } from "../raw-requests.ts";
+import { httpsThroughProxy, proxiedHttp, type RawResponse } from "../support/raw-requests.ts";
 
 export const RECORDINGS_DIR = path.join(import.meta.dirname, "recordings");
 

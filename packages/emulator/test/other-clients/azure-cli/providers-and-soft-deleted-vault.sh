@@ -16,7 +16,8 @@ az resource show --ids "$vault_id" --output json >"$out/resource.json"
 az keyvault delete --name "$vault" --output none
 az keyvault list-deleted --output json >"$out/deleted.json"
 az keyvault show-deleted --name "$vault" --output json >"$out/show-deleted.json"
-location=$(az keyvault show-deleted --name "$vault" --query properties.location --output tsv)
+# The location purge needs, from the answer above (az is Python: python3 is there).
+location=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["properties"]["location"])' <"$out/show-deleted.json")
 az keyvault recover --name "$vault" --output json >"$out/recovered.json"
 az keyvault delete --name "$vault" --output none
 az keyvault purge --name "$vault" --location "$location" --output none
