@@ -2,6 +2,7 @@
 // (`pnpm test --project <name>`): in-process unit tests, tests that only start child processes, end-to-end tests
 // with an SDK credential in the worker, the other clients (Azure CLI, Python, curl) and the browser.
 import { configDefaults, defineConfig } from "vitest/config";
+import LongestFirstSequencer from "./scripts/vitest/longest-first-sequencer.ts";
 
 const EVERY_TEST = [
   "packages/*/test/**/*.test.ts",
@@ -38,6 +39,8 @@ export default defineConfig({
     maxWorkers: 2,
     // The default report, then one plain "N passed, N failed" line for CI logs.
     reporters: ["default", "./scripts/vitest/plain-summary-reporter.ts"],
+    // The longest files first, whichever project they are in, so that the two cores finish together.
+    sequence: { sequencer: LongestFirstSequencer },
     // Creates the emulator's CA and sets NODE_EXTRA_CA_CERTS before the worker processes start (they read it at boot).
     globalSetup: ["packages/emulator/test/support/global-setup.ts"],
     projects: [
