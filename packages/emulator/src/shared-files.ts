@@ -1,10 +1,12 @@
-// Where the shared fixtures (scenarios and their schema, ARM templates) are: `shared/` inside the installed package
-// when it runs as packed JavaScript (dist/ sits next to it), else `shared/` at the repository root (running from src/).
-import { existsSync } from "node:fs";
+// Where the shared fixtures (scenarios and their schema, ARM templates) are: `shared/` at the repository root when the
+// emulator runs from its TypeScript sources (src/), else `shared/` inside the installed package, next to dist/ (packed
+// JavaScript). Decided by what is running, not by which folder exists: `pnpm pack` creates packages/emulator/shared/
+// for a moment, and an emulator running from src/ meanwhile must not pick up that half-copied folder.
 import { fileURLToPath } from "node:url";
 
+const runningFromSource = import.meta.url.endsWith(".ts");
+
 export function sharedPath(relative: string): string {
-  const packaged = fileURLToPath(new URL(`../shared/${relative}`, import.meta.url));
-  if (existsSync(packaged)) return packaged;
-  return fileURLToPath(new URL(`../../../shared/${relative}`, import.meta.url));
+  const root = runningFromSource ? "../../../shared/" : "../shared/";
+  return fileURLToPath(new URL(`${root}${relative}`, import.meta.url));
 }
