@@ -16,7 +16,7 @@ import {
   SAMPLE_NAMES,
   SAMPLE_RUNS,
   type SampleName,
-} from "./export-sample.helpers.ts";
+} from "./support/export-sample.ts";
 
 let workDir = "";
 const exportDir = (name: SampleName) => path.join(workDir, name);

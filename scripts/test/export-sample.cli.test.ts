@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "../export/standalone-package.ts";
-import { describeRun, REPO_ROOT, runExportSample, SAMPLE_NAMES } from "./export-sample.helpers.ts";
+import { describeRun, REPO_ROOT, runExportSample, SAMPLE_NAMES } from "./support/export-sample.ts";
 
 let workDir = "";
 beforeAll(async () => {

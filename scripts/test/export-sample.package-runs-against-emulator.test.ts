@@ -19,7 +19,7 @@ import {
   SAMPLE_RUNS,
   type SampleName,
   SUBSCRIPTION_ID,
-} from "./export-sample.helpers.ts";
+} from "./support/export-sample.ts";
 
 let workDir = "";
 const exportDir = (name: SampleName) => path.join(workDir, name);

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Emulator } from "@msi-samples/emulator";
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
 export const SAMPLE_NAMES = [
   "create-delete-key-vault",
