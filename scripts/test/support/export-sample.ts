@@ -2,19 +2,10 @@
 // sample runs to check.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import type { Emulator } from "@msi-samples/emulator";
+import { REPO_ROOT, SAMPLE_NAMES, type SampleName } from "@msi-samples/sample-runner";
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-
-export const SAMPLE_NAMES = [
-  "create-delete-key-vault",
-  "deploy-arm-template",
-  "keyvault-and-resource-groups",
-  "list-resource-groups",
-  "user-assigned-identity",
-] as const;
-export type SampleName = (typeof SAMPLE_NAMES)[number];
+export { REPO_ROOT, SAMPLE_NAMES, type SampleName };
 
 export interface RunResult {
   status: number | null;
