@@ -1,6 +1,7 @@
-// `pnpm export-sample <name>` for each sample: the package lists published npm packages only, `npm install` works,
-// `npx tsc --noEmit` passes with the tsconfig.json and dev dependencies it ships, and `npm start` runs the sample
-// against the emulator outside the repository, as on a VM.
+// `pnpm export-sample <name>` for each sample: the package lists published npm packages only, `npm install` works
+// (alone in one export's folder; for the four others, one linked install that keeps each to the dependencies it
+// declares), `npx tsc --noEmit` passes with the tsconfig.json and dev dependencies it ships, and `npm start` runs
+// the sample against the emulator outside the repository, as on a VM.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -13,6 +14,7 @@ import {
   inBatches,
   missingLines,
   npmInstall,
+  npmInstallLinkedWorkspace,
   run,
   runExportSample,
   SAMPLE_NAMES,
@@ -22,18 +24,27 @@ import {
 } from "./support/export-sample.ts";
 
 let workDir = "";
-const exportDir = (name: SampleName) => path.join(workDir, name);
+// One export is installed exactly as its README says, alone in its folder; the other four share one linked install,
+// each still seeing only the dependencies its package.json declares.
+const STANDALONE: SampleName = "list-resource-groups";
+const LINKED = SAMPLE_NAMES.filter((name) => name !== STANDALONE);
+const exportDir = (name: SampleName) =>
+  name === STANDALONE ? path.join(workDir, "standalone", name) : path.join(workDir, "linked", name);
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), "export-sample-package-"));
-  // Exported and installed once each, two at a time; every install shares the user's npm cache.
   await inBatches(SAMPLE_NAMES, 2, async (name) => {
     const exported = await runExportSample([name, "--out", exportDir(name)]);
     if (exported.status !== 0) throw new Error(`export-sample ${name}: ${describeRun(exported)}`);
-    const installed = await npmInstall(exportDir(name));
-    if (installed.status !== 0)
-      throw new Error(`npm install in the export of ${name}: ${describeRun(installed)}`);
   });
+  // Both installs share the user's npm cache.
+  const [standalone, linked] = await Promise.all([
+    npmInstall(exportDir(STANDALONE)),
+    npmInstallLinkedWorkspace(path.join(workDir, "linked"), LINKED),
+  ]);
+  if (standalone.status !== 0)
+    throw new Error(`npm install in the export of ${STANDALONE}: ${describeRun(standalone)}`);
+  if (linked.status !== 0) throw new Error(`npm install of ${LINKED.join(", ")}: ${describeRun(linked)}`);
 }, 300_000);
 
 afterAll(async () => {
@@ -60,6 +71,18 @@ describe("an exported sample package", () => {
         expect(range).toMatch(/^[\^~]?\d+\.\d+\.\d+$/);
     },
   );
+});
+
+describe("the shared install of four exports", () => {
+  // What makes one install for four exports as strict as four: a package another export declares is not found.
+  it("keeps each export to its own dependencies: deploy-arm-template cannot import @azure/keyvault-secrets", async () => {
+    const importSecrets = ["--input-type=module", "-e", 'await import("@azure/keyvault-secrets")'];
+    const undeclared = await run(process.execPath, importSecrets, { cwd: exportDir("deploy-arm-template") });
+    expect(undeclared.status).not.toBe(0);
+    expect(undeclared.stderr).toContain("ERR_MODULE_NOT_FOUND");
+    const declared = await run(process.execPath, importSecrets, { cwd: exportDir("keyvault-and-resource-groups") });
+    expect(declared.status, describeRun(declared)).toBe(0);
+  });
 });
 
 describe("an exported sample package checks its own types", () => {

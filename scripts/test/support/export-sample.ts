@@ -2,6 +2,8 @@
 // sample runs to check.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { Emulator } from "@msi-samples/emulator";
 import { REPO_ROOT, SAMPLE_NAMES, type SampleName } from "@msi-samples/sample-runner";
 
@@ -62,17 +64,35 @@ export function withoutOuterPackageManager(env: NodeJS.ProcessEnv): NodeJS.Proce
 /** Debian's bundle of the machine's trusted CAs (where a TLS-inspecting network's own CA is installed, too). */
 const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+function npmInstallEnvironment(): NodeJS.ProcessEnv {
+  const env = withoutOuterPackageManager(process.env);
+  if (existsSync(SYSTEM_CA_BUNDLE)) env.NODE_EXTRA_CA_CERTS = SYSTEM_CA_BUNDLE;
+  else delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+const NPM_INSTALL = ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"];
+
 /**
  * What the README tells users to run, with one npm cache for every export (the user's default one). The test
  * setup points NODE_EXTRA_CA_CERTS at the emulator's CA, which is no use to npm: npm gets the machine's own trust.
  */
 export function npmInstall(dir: string): Promise<RunResult> {
-  const env = withoutOuterPackageManager(process.env);
-  if (existsSync(SYSTEM_CA_BUNDLE)) env.NODE_EXTRA_CA_CERTS = SYSTEM_CA_BUNDLE;
-  else delete env.NODE_EXTRA_CA_CERTS;
-  return run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+  return run("npm", NPM_INSTALL, { cwd: dir, env: npmInstallEnvironment(), timeoutMs: 240_000 });
+}
+
+/**
+ * One `npm install` for several exports, each a folder of `dir`: an npm workspace with the linked install strategy,
+ * so every package is unpacked once (five separate installs unpack the same 100 MB five times) and each export's
+ * node_modules holds links to its own dependencies only. An import the export's package.json does not declare
+ * fails here as it would after its own `npm install` (stricter, in fact: nothing is hoisted).
+ */
+export async function npmInstallLinkedWorkspace(dir: string, folders: readonly string[]): Promise<RunResult> {
+  const root = { private: true, workspaces: folders };
+  await writeFile(path.join(dir, "package.json"), `${JSON.stringify(root, null, 2)}\n`);
+  return run("npm", [...NPM_INSTALL, "--install-strategy=linked"], {
     cwd: dir,
-    env,
+    env: npmInstallEnvironment(),
     timeoutMs: 240_000,
   });
 }
