@@ -80,7 +80,9 @@ describe("the shared install of four exports", () => {
     const undeclared = await run(process.execPath, importSecrets, { cwd: exportDir("deploy-arm-template") });
     expect(undeclared.status).not.toBe(0);
     expect(undeclared.stderr).toContain("ERR_MODULE_NOT_FOUND");
-    const declared = await run(process.execPath, importSecrets, { cwd: exportDir("keyvault-and-resource-groups") });
+    const declared = await run(process.execPath, importSecrets, {
+      cwd: exportDir("keyvault-and-resource-groups"),
+    });
     expect(declared.status, describeRun(declared)).toBe(0);
   });
 });
