@@ -27,9 +27,6 @@ export interface ScriptOptions {
 const inheritedNamesToDrop =
   /^(https?_proxy|all_proxy|no_proxy|AZURE_.*|IDENTITY_.*|IMDS_ENDPOINT|MSI_.*|DEBUG|MSI_SAMPLES_.*|NODE_OPTIONS|VITEST.*)$/i;
 
-// Node 22.18+ and 24 run TypeScript by stripping types; older ones get tsx.
-const typeScriptFlags = process.features.typescript ? [] : ["--import", "tsx"];
-
 export function fixturePath(name: string, fixtures: URL = new URL("../fixtures/", import.meta.url)): string {
   return fileURLToPath(new URL(name, fixtures));
 }
@@ -45,14 +42,10 @@ export function runScript(name: string, options: ScriptOptions = {}): Promise<Sc
   // Never let a script reach the real IMDS address by accident.
   env.AZURE_POD_IDENTITY_AUTHORITY_HOST ??= "http://127.0.0.1:1";
 
-  const child = spawn(
-    process.execPath,
-    [...typeScriptFlags, fixturePath(name, options.fixtures), ...(options.args ?? [])],
-    {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [fixturePath(name, options.fixtures), ...(options.args ?? [])], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   let killed = false;
