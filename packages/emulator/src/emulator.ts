@@ -15,6 +15,7 @@ import { ServiceDispatcher } from "./http/service-dispatcher.ts";
 import { VIRTUAL_MACHINE_ID } from "./identifiers.ts";
 import { createImdsService } from "./imds/imds-service.ts";
 import { createKeyVaultService } from "./keyvault/keyvault-service.ts";
+import { KEY_VAULT_NAMESPACES } from "./keyvault/keyvault-store.ts";
 import { RequestLog, type RequestLogEntry } from "./log/request-log.ts";
 import { sharedPath } from "./shared-files.ts";
 import {
@@ -115,6 +116,12 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/** Every service's typed state (IMDS keeps none). */
+const STORED_NAMESPACES = [
+  ...ARM_PROVIDERS.flatMap((provider) => provider.namespaces ?? []),
+  ...KEY_VAULT_NAMESPACES,
+];
+
 export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const home = resolveHome(options.home);
   // What `env`, `log` and `vm` find in the home must stay the emulator that runs: one recorded emulator per home.
@@ -126,7 +133,7 @@ async function launch(home: string, options: StartEmulatorOptions): Promise<Emul
     typeof options.scenario === "object"
       ? parseScenario(options.scenario)
       : await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO_PATH);
-  const world = await openWorld(scenario, options.statePath);
+  const world = await openWorld(scenario, options.statePath, STORED_NAMESPACES);
   try {
     return await serveWorld(home, options, world);
   } catch (error) {

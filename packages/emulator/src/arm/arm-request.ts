@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { RbacEvaluator } from "../auth/rbac.ts";
 import type { AccessTokenClaims } from "../auth/tokens.ts";
 import type { Reply } from "../http/reply.ts";
-import type { WorldState } from "../state/world-state.ts";
+import type { NamespaceDefinition, WorldState } from "../state/world-state.ts";
 import { armErrors } from "./arm-errors.ts";
 import type { LongRunningOperations } from "./long-running-operations.ts";
 
@@ -73,6 +73,8 @@ export interface ArmProvider {
   /** e.g. "Microsoft.Resources/resourceGroups", for diagnostics. */
   name: string;
   routes: ArmRoute[];
+  /** The typed state the provider keeps beside the ARM resources; a state file's is checked when it is opened. */
+  namespaces?: readonly NamespaceDefinition<unknown>[];
 }
 
 /** Validates a request body with zod; a mismatch is ARM's InvalidRequestContent naming the field. */

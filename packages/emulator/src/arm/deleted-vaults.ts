@@ -130,6 +130,7 @@ async function purge(request: ArmRequest): Promise<Reply> {
 
 export const deletedVaultsProvider: ArmProvider = {
   name: DELETED_VAULT_TYPE,
+  namespaces: [DELETED_VAULTS],
   routes: [
     {
       method: "GET",

@@ -395,6 +395,7 @@ const checkNameSchema = z.looseObject({
 
 export const storageAccountsProvider: ArmProvider = {
   name: STORAGE_ACCOUNT_TYPE,
+  namespaces: [STORAGE_ACCOUNT_KEYS],
   routes: [
     { method: "PUT", path: ACCOUNT_PATH, handler: createOrUpdate },
     { method: "PATCH", path: ACCOUNT_PATH, handler: update },

@@ -64,6 +64,9 @@ const BACKUP_KEY: NamespaceDefinition<{ value?: string }> = {
   initial: () => ({}),
 };
 
+/** Key Vault's typed state; a state file's is checked when it is opened. */
+export const KEY_VAULT_NAMESPACES: readonly NamespaceDefinition<unknown>[] = [KEY_VAULT_SECRETS, BACKUP_KEY];
+
 /** The world's key for sealing secret backups (32 bytes), made on first use and kept (persisted) with the world. */
 export function backupKeyOf(world: WorldState): Buffer {
   const stored = world.namespace(BACKUP_KEY);

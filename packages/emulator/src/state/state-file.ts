@@ -4,7 +4,12 @@ import { copyFile, open, readFile, rename, rm } from "node:fs/promises";
 import { z } from "zod";
 import { parseScenario, type Scenario, ScenarioError } from "./scenario-schema.ts";
 import { SqliteStateStore, StateStoreError, type StoredWorld } from "./sqlite-state-store.ts";
-import { type WorldSnapshot, WorldState } from "./world-state.ts";
+import {
+  type NamespaceDefinition,
+  NamespaceShapeError,
+  type WorldSnapshot,
+  WorldState,
+} from "./world-state.ts";
 
 export class StateFileError extends Error {
   constructor(message: string) {
@@ -15,7 +20,15 @@ export class StateFileError extends Error {
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 
-export async function openWorld(scenario: Scenario, statePath: string | undefined): Promise<WorldState> {
+/**
+ * The world of `statePath` (or of the scenario alone, without one). `namespaces` are the services' typed state: a
+ * state file's are checked here, so a wrongly shaped one is refused at start, naming the file, not on a request.
+ */
+export async function openWorld(
+  scenario: Scenario,
+  statePath: string | undefined,
+  namespaces: readonly NamespaceDefinition<unknown>[] = [],
+): Promise<WorldState> {
   if (!statePath) return WorldState.fromScenario(scenario);
   try {
     const kind = await kindOfFile(statePath);
@@ -23,6 +36,7 @@ export async function openWorld(scenario: Scenario, statePath: string | undefine
       const store = SqliteStateStore.open(statePath, undefined);
       try {
         const world = WorldState.fromSnapshot(snapshotOf(store.read(), statePath));
+        world.checkNamespaces(namespaces);
         world.attachStore(store);
         return world;
       } catch (error) {
@@ -36,7 +50,7 @@ export async function openWorld(scenario: Scenario, statePath: string | undefine
       );
     if (kind === "json") {
       await migrateJsonState(statePath);
-      return await openWorld(scenario, statePath);
+      return await openWorld(scenario, statePath, namespaces);
     }
     const fresh = WorldState.fromScenario(scenario);
     // A new state file holds the world from the first moment, so a restart finds it even before any change.
@@ -47,6 +61,8 @@ export async function openWorld(scenario: Scenario, statePath: string | undefine
   } catch (error) {
     if (error instanceof StateStoreError || error instanceof ScenarioError)
       throw new StateFileError(error.message);
+    if (error instanceof NamespaceShapeError)
+      throw notShapedLikeAWorld(statePath, error.where, error.problem);
     throw error;
   }
 }
@@ -156,9 +172,7 @@ function snapshotOf(stored: StoredWorld, statePath: string): WorldSnapshot {
   });
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new StateFileError(
-      `State file ${statePath} is not shaped like an msi-emulator world: ${issue?.path.join(".") || "(top)"}: ${issue?.message}. It was left as it is; give --state a new file name.`,
-    );
+    throw notShapedLikeAWorld(statePath, issue?.path.join(".") || "(top)", issue?.message ?? "invalid");
   }
   return {
     format: "msi-emulator-state",
@@ -171,4 +185,10 @@ function snapshotOf(stored: StoredWorld, statePath: string): WorldSnapshot {
     namespaces: checked.data.namespaces,
     ...(checked.data.currentVm !== undefined ? { currentVm: checked.data.currentVm } : {}),
   };
+}
+
+function notShapedLikeAWorld(statePath: string, where: string, problem: string): StateFileError {
+  return new StateFileError(
+    `State file ${statePath} is not shaped like an msi-emulator world: ${where}: ${problem}. It was left as it is; give --state a new file name.`,
+  );
 }

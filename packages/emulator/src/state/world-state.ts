@@ -47,11 +47,16 @@ export interface NamespaceDefinition<T> {
 
 /** A stored namespace that is not shaped as the service owning it expects (a hand-edited or foreign state file). */
 export class NamespaceShapeError extends Error {
+  /** Where in the world, e.g. `namespaces.keyvault.vaults.kv-a.secrets`, and what is wrong there. */
+  readonly where: string;
+  readonly problem: string;
   constructor(name: string, issue: z.core.$ZodIssue | undefined) {
-    super(
-      `The world's "${name}" data is not shaped as its service expects: ${issue?.path.join(".") || "(top)"}: ${issue?.message}.`,
-    );
+    const where = ["namespaces", name, ...(issue?.path ?? []).map(String)].join(".");
+    const problem = issue?.message ?? "invalid";
+    super(`The world's "${name}" data is not shaped as its service expects: ${where}: ${problem}.`);
     this.name = "NamespaceShapeError";
+    this.where = where;
+    this.problem = problem;
   }
 }
 
@@ -375,15 +380,28 @@ export class WorldState {
       this.#namespaces.set(name, plainDataOf(definition.initial()));
       this.#namespaceChanged(name, []);
     }
-    if (!this.#checkedNamespaces.has(name)) {
-      const checked = definition.schema.safeParse(this.#namespaces.get(name));
-      if (!checked.success) throw new NamespaceShapeError(name, checked.error.issues[0]);
-      this.#namespaces.set(name, checked.data);
-      this.#checkedNamespaces.add(name);
-    }
-    // The one typing boundary of a namespace: its value passed this definition's schema above (once per name).
+    this.#checkNamespace(definition);
+    // The one typing boundary of a namespace: its value passed this definition's schema (once per name).
     const value = this.#namespaces.get(name) as T;
     return this.#store ? trackChanges(value, (path) => this.#namespaceChanged(name, path)) : value;
+  }
+
+  /**
+   * Checks the stored namespaces of these definitions now (a state file's, when the emulator starts) rather than
+   * when a request first reads them; throws NamespaceShapeError for the first wrongly shaped one.
+   */
+  checkNamespaces(definitions: readonly NamespaceDefinition<unknown>[]): void {
+    for (const definition of definitions)
+      if (this.#namespaces.has(definition.name)) this.#checkNamespace(definition);
+  }
+
+  #checkNamespace<T>(definition: NamespaceDefinition<T>): void {
+    const { name } = definition;
+    if (this.#checkedNamespaces.has(name)) return;
+    const checked = definition.schema.safeParse(this.#namespaces.get(name));
+    if (!checked.success) throw new NamespaceShapeError(name, checked.error.issues[0]);
+    this.#namespaces.set(name, checked.data);
+    this.#checkedNamespaces.add(name);
   }
 
   /** Every namespace replaced by `namespaces` (those not in it emptied), as "Reset to scenario" does. */

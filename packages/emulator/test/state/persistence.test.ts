@@ -223,6 +223,28 @@ describe("files that are not an emulator state database", () => {
     );
   });
 
+  it("names the file and the field when a service's stored state is wrongly shaped, at start rather than on a request", async () => {
+    const statePath = path.join(dir, "wrong-service-state.db");
+    const emulator = await startEmulator({ home, statePath });
+    await emulator.stop();
+    const db = new DatabaseSync(statePath);
+    // A deleted vault (ARM's own state) without its dates, as a hand edit might leave it.
+    db.prepare(
+      "INSERT INTO entries (kind, key, value) VALUES ('namespace', 'deleted-vaults/vaults/kv-gone', ?)",
+    ).run(JSON.stringify({ vault: 7 }));
+    db.close();
+    const before = await readFile(statePath);
+    const error = await startEmulator({ home, statePath }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.name).toBe("StateFileError");
+    expect(error?.message).toContain(
+      `State file ${statePath} is not shaped like an msi-emulator world: namespaces.deleted-vaults.vaults.kv-gone.`,
+    );
+    expect(await readFile(statePath)).toEqual(before);
+  });
+
   it("migrates a JSON state file of the earlier format (even with a byte order mark), keeping the old one beside it", async () => {
     const statePath = path.join(dir, "old.json");
     const emulator = await startEmulator({ home });
