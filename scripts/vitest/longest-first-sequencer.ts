@@ -5,11 +5,11 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** The longest files, longest first (seconds alone on an idle 2-core machine, December 2026). */
 export const LONGEST_FILES = [
-  "packages/emulator/test/other-clients/azure-cli.test.ts", // ~30 s: az is Python, ~2 s a command
-  "scripts/test/readme.local-commands-run-verbatim.test.ts", // ~30 s: a clone, installs, the demo
-  "scripts/test/export-sample.package-runs-against-emulator.test.ts", // ~30 s: five npm installs
-  "packages/emulator/test/cli/packed-tarball.test.ts", // ~20 s: pack, npm install of the tarball
-  "packages/emulator/test/cli/commands.test.ts", // ~17 s: the CLI as child processes
+  "packages/emulator/test/other-clients/azure-cli.test.ts", // ~33 s: 40 az commands, Python, ~1 s each
+  "scripts/test/readme.local-commands-run-verbatim.test.ts", // ~28 s: a clone, installs, the demo
+  "scripts/test/export-sample.package-runs-against-emulator.test.ts", // ~25 s: two npm installs, npm start via tsx
+  "packages/emulator/test/cli/packed-tarball.test.ts", // ~17 s: pack, npm install of the tarball
+  "packages/emulator/test/cli/commands.test.ts", // ~11 s: the CLI as child processes
 ];
 
 export default class LongestFirstSequencer extends BaseSequencer {
