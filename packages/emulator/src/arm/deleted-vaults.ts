@@ -4,7 +4,6 @@
 // specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/ (keyvault.json Vaults_ListDeleted,
 // Vaults_GetDeleted, Vaults_PurgeDeleted, DeletedVault; examples/getDeletedVault.json) and Key Vault's soft-delete
 // docs (key-vault/general/key-vault-recovery.md: deletedVaults/read, locations/deletedVaults/purge/action).
-
 import { z } from "zod";
 import type { Reply } from "../http/reply.ts";
 import { armResourceRecordSchema } from "../state/world-records.ts";

@@ -1,6 +1,5 @@
 // Polling endpoints of long-running operations: the Location URL (operationresults) and the Azure-AsyncOperation URL
 // (operationStatuses), for operations any provider started through LongRunningOperations.
-
 import type { Reply } from "../http/reply.ts";
 import { ArmError, armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";

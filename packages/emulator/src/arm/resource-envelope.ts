@@ -1,7 +1,6 @@
 // What every ARM resource shares, whichever provider serves it: its ID, the checks ARM makes before a provider sees
 // a write (the group exists, the location does not change), and the JSON envelope of a GET.
 // Shapes: azure-rest-api-specs specification/common-types/resource-management/v5/types.json (TrackedResource).
-
 import type { ArmResourceRecord, ResourceGroupRecord } from "../state/world-state.ts";
 import { type ArmError, armErrors } from "./arm-errors.ts";
 import type { ArmRequest } from "./arm-request.ts";

@@ -1,7 +1,6 @@
 // Microsoft.Resources subscriptions and tenants: list and get only what the caller can see (any role at or below the
 // subscription). Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/
 // subscriptions/stable/2022-12-01/subscriptions.json (Subscription, SubscriptionListResult, TenantIdDescription); locations: ./regions.ts.
-
 import type { Scenario } from "../state/scenario-schema.ts";
 import { armErrors } from "./arm-errors.ts";
 import type { ArmProvider, ArmRequest } from "./arm-request.ts";

@@ -2,7 +2,6 @@
 // was switched to) as IMDS describes it, every primitive a string.
 // Shape: azure-rest-api-specs specification/imds (Instance, Compute, Network) and the docs' full response example
 // (azure-compute-docs, articles/virtual-machines/includes/imds-full-instance-response.md).
-
 import type { Reply } from "../http/reply.ts";
 import type { WorldState } from "../state/world-state.ts";
 import { imdsErrors } from "./imds-errors.ts";

@@ -3,7 +3,6 @@
 // list, delete (202 + Location), validate, exportTemplate, and the async status the SDK polls.
 // Shapes: azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/deployments/
 // (routes.tsp, models.tsp, examples/PutDeploymentResourceGroup.json, PostDeploymentValidateOnResourceGroup.json).
-
 import type { Reply } from "../../http/reply.ts";
 import { headerValue } from "../../http/rest-front-door.ts";
 import type { ArmResourceRecord } from "../../state/world-state.ts";
