@@ -37,7 +37,8 @@ export interface SeededVaultSecrets {
 
 /**
  * A part of the world one service owns and keeps as JSON (persisted with `--state` under `name`): the schema that
- * types what is stored, checked once when the service first reads it, and the value it starts from.
+ * types what is stored, checked once (when a state file is opened, else when the service first reads it), and the
+ * value it starts from.
  */
 export interface NamespaceDefinition<T> {
   name: string;
@@ -372,7 +373,8 @@ export class WorldState {
 
   /**
    * The service's namespace, as a live object (with a store, changes made in place are noticed). The stored value is
-   * checked against the definition's schema the first time it is read, so a service never works on a wrong shape.
+   * checked against the definition's schema once, at the latest when first read, so a service never works on a wrong
+   * shape.
    */
   namespace<T>(definition: NamespaceDefinition<T>): T {
     const { name } = definition;
